@@ -125,6 +125,12 @@ class PopulationDimension(StrEnum):
     RACE = "race"
     SEX = "sex"
     AGE_BAND = "age_band"
+    POVERTY = "poverty"  # group "below_poverty": residents below the poverty line
+
+
+# Groups of the total and poverty dimensions.
+TOTAL_GROUP = "total"
+BELOW_POVERTY_GROUP = "below_poverty"
 
 
 AGE_BANDS: tuple[str, ...] = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
