@@ -36,8 +36,9 @@ PARSERS = frozenset(
 FORMATS = frozenset({"csv", "parquet", "xlsx", "geojson", "shapefile"})
 # Canonical table each kind loads into; areas/population/budget have their own tables.
 TABLE_OF_KIND = {k.value: k.value for k in Kind}
-# Pseudo-columns a profile may map that ingest turns into canonical ones.
-PSEUDO_COLUMNS = frozenset({"x", "y"})
+# Pseudo-columns a profile may map that ingest turns into canonical ones; `city` may be mapped
+# from a column in multi-city files (profile city = "multiple"), otherwise it is [profile] city.
+PSEUDO_COLUMNS = frozenset({"x", "y", "city"})
 
 
 @dataclass(frozen=True)
