@@ -59,7 +59,15 @@ CALLS = _cols(
     ("units", "INTEGER", "number of units assigned, where known"),
     ("date_only", "BOOLEAN", "true when the source gives dates without times"),
     *LOCATION,
+    # Derived after load by publicsafety.taxonomy / analysis (NULL until classified).
+    ("category", "VARCHAR", "vocab.Category"),
+    ("responder", "VARCHAR", "vocab.Responder"),
+    ("category_rule", "VARCHAR", "which map row or keyword rule classified the call"),
+    ("officer_minutes", "DOUBLE", "officer time committed, by the rules of analysis/officer_time"),
 )
+
+# Columns of `calls` that ingest never fills.
+CALLS_DERIVED = frozenset({"category", "responder", "category_rule", "officer_minutes"})
 
 STOPS = _cols(
     ("stop_id", "VARCHAR", "the city's stop id"),
@@ -238,7 +246,8 @@ def column_names(table: str) -> list[str]:
 
 def mappable(table: str) -> list[Column]:
     """Columns of a table that a profile maps from source columns."""
-    return [c for c in TABLES[table] if c.name not in TRACE_NAMES]
+    skip = TRACE_NAMES | (CALLS_DERIVED if table == "calls" else frozenset())
+    return [c for c in TABLES[table] if c.name not in skip]
 
 
 def ddl(table: str) -> str:
