@@ -81,8 +81,8 @@ def suppress_matrix(
     mask = hidden.reshape(nrow, ncol)
     out = out.mask(mask)
     out.attrs["suppressed_cells"] = int(mask.sum())
-    out.attrs["row_total_safe"] = [not (mask[i].sum() == 1) for i in range(nrow)]
-    out.attrs["col_total_safe"] = [not (mask[:, j].sum() == 1) for j in range(ncol)]
+    out.attrs["row_total_safe"] = [bool(mask[i].sum() != 1) for i in range(nrow)]
+    out.attrs["col_total_safe"] = [bool(mask[:, j].sum() != 1) for j in range(ncol)]
     return out
 
 
