@@ -1,0 +1,1 @@
+"""The toolkit documents: reform roadmap, data accountability guide, records requests."""
