@@ -1,0 +1,162 @@
+"""Charts as SVG with one house style, so print and screen agree (Vega-Lite via Altair).
+
+Palettes are colour-blind safe (Okabe-Ito) and every chart also reads in black and white: bars
+carry value labels, and series differ by dash or shape as well as colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+# Okabe & Ito (2008) colour-blind-safe palette; order chosen to stay distinct in greyscale.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+FONT = "DejaVu Sans"
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3]]
+
+
+def house_config() -> dict[str, Any]:
+    return {
+        "font": FONT,
+        "background": "white",
+        "view": {"stroke": None},
+        "axis": {
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "grid": False,
+            "labelColor": "#222",
+            "titleColor": "#222",
+        },
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+        "title": {
+            "fontSize": 15,
+            "anchor": "start",
+            "color": "#111",
+            "subtitleFontSize": 12,
+            "subtitleColor": "#333",
+        },
+        "range": {"category": PALETTE},
+        "bar": {"color": PALETTE[0]},
+        "line": {"color": PALETTE[0], "strokeWidth": 2},
+    }
+
+
+def _finish(
+    chart: alt.TopLevelMixin, title: str, source: str, subtitle: str | None = None
+) -> alt.TopLevelMixin:
+    sub = [subtitle] if subtitle else []
+    return (
+        chart.properties(
+            title=alt.TitleParams(title, subtitle=sub),
+        )
+        .configure(**house_config())
+        .properties(
+            # The source line sits under the chart, as in print.
+            usermeta={"source": source},
+        )
+    )
+
+
+def to_svg(chart: alt.TopLevelMixin, source: str) -> str:
+    """Render to SVG, adding the source line as a footer text element."""
+    spec = chart.to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    return add_footer(svg, f"Source: {source}")
+
+
+def add_footer(svg: str, text: str) -> str:
+    """Append a line of text under an SVG drawing (keeps width; adds height)."""
+    import re
+    from html import escape
+
+    m = re.search(r'width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    if not m:
+        return svg
+    w, h = float(m.group(1)), float(m.group(2))
+    new_h = h + 22
+    svg = svg.replace(
+        m.group(0), f'width="{w:g}" height="{new_h:g}" viewBox="0 0 {w:g} {new_h:g}"', 1
+    )
+    svg = svg.replace(
+        f'<rect width="{w:g}" height="{h:g}" fill="white"/>',
+        f'<rect width="{w:g}" height="{new_h:g}" fill="white"/>',
+        1,
+    )
+    footer = (
+        f'<text x="4" y="{h + 15:g}" font-family="{FONT}" font-size="10" fill="#333" '
+        f'class="source-line">{escape(text)}</text>'
+    )
+    return svg.replace("</svg>", footer + "</svg>")
+
+
+def bar_chart(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    title: str,
+    source: str,
+    value_title: str | None = None,
+    value_format: str = ",.0f",
+    subtitle: str | None = None,
+    sort: Sequence[str] | str = "-x",
+    width: int = 480,
+) -> str:
+    """A horizontal bar chart with value labels (reads in black and white); hidden values are
+    left out of the bars and labelled 'suppressed'."""
+    data = df[[category, value]].copy()
+    data["label"] = data[value].map(
+        lambda v: "suppressed" if pd.isna(v) else format(float(v), value_format)
+    )
+    data[value] = data[value].astype("Float64").fillna(0).astype(float)
+    base = alt.Chart(data).encode(
+        y=alt.Y(
+            f"{category}:N", sort=list(sort) if not isinstance(sort, str) else sort, title=None
+        ),
+        x=alt.X(f"{value}:Q", title=value_title or value),
+    )
+    chart = (
+        base.mark_bar() + base.mark_text(align="left", dx=3, fontSize=11).encode(text="label:N")
+    ).properties(width=width, height=max(60, 22 * len(data)))
+    return to_svg(_finish(chart, title, source, subtitle), source)
+
+
+def line_chart(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str | None = None,
+    title: str,
+    source: str,
+    y_title: str | None = None,
+    subtitle: str | None = None,
+    width: int = 520,
+    height: int = 260,
+) -> str:
+    """A line chart; several series differ by colour and dash pattern."""
+    enc: dict[str, Any] = {
+        "x": alt.X(f"{x}:T", title=None),
+        "y": alt.Y(f"{y}:Q", title=y_title or y),
+    }
+    if series:
+        names = sorted(df[series].dropna().unique().tolist())
+        enc["color"] = alt.Color(
+            f"{series}:N", scale=alt.Scale(domain=names, range=PALETTE[: len(names)])
+        )
+        enc["strokeDash"] = alt.StrokeDash(
+            f"{series}:N", scale=alt.Scale(domain=names, range=DASHES[: len(names)] or [[1, 0]])
+        )
+    chart = alt.Chart(df).mark_line(point=True).encode(**enc).properties(width=width, height=height)
+    return to_svg(_finish(chart, title, source, subtitle), source)
+
+
+def write_svg(svg: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(svg, encoding="utf-8")
+    return path

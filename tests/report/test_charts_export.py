@@ -1,0 +1,55 @@
+"""House-style charts (SVG with a source line) and privacy-checked table export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from publicsafety.errors import PrivacyError
+from publicsafety.privacy import Suppressed
+from publicsafety.report.charts import PALETTE, bar_chart, line_chart
+from publicsafety.report.export import publish, write_table
+
+
+def test_bar_chart_has_title_source_and_labels_suppressed_values() -> None:
+    df = pd.DataFrame(
+        {"category": ["Violent crime", "Traffic", "Disorder"], "share": [4.1, 15.0, None]}
+    )
+    svg = bar_chart(
+        df,
+        category="category",
+        value="share",
+        title="Share of officer time",
+        source="Sample City",
+        value_format=".1f",
+    )
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "Share of officer time" in svg
+    assert 'class="source-line">Source: Sample City<' in svg
+    assert "suppressed" in svg and "15.0" in svg and "4.1" in svg
+
+
+def test_line_chart_series_use_palette_and_dashes() -> None:
+    df = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2025-01-01", "2025-02-01"] * 2),
+            "calls": [100, 120, 80, 90],
+            "origin": ["community", "community", "officer", "officer"],
+        }
+    )
+    svg = line_chart(
+        df, x="month", y="calls", series="origin", title="Calls by month", source="Sample City"
+    )
+    assert PALETTE[0].lower() in svg.lower() and PALETTE[1].lower() in svg.lower()
+    assert "stroke-dasharray" in svg
+
+
+def test_export_refuses_unsuppressed_small_counts(tmp_path) -> None:
+    raw = pd.DataFrame({"area": ["a", "b"], "calls": [3, 40]})
+    with pytest.raises(PrivacyError):
+        write_table(Suppressed(raw, 0, 0, 0), tmp_path / "t", ["calls"])
+    res = publish(pd.DataFrame({"area": ["a", "b", "c"], "calls": [3, 40, 50]}), ["calls"])
+    paths = write_table(res, tmp_path / "t", ["calls"], xlsx=True)
+    text = paths[0].read_text()
+    assert "suppressed" in text and ",3" not in text
+    assert paths[1].suffix == ".xlsx" and paths[1].exists()
