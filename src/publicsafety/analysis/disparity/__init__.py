@@ -1,0 +1,1 @@
+"""Disparities by race, sex and age in stops, searches, arrests and force."""
