@@ -1,0 +1,76 @@
+"""Our categories beside Vera's independent categorisation of the same call types.
+
+Vera (with Two Sigma Data Clinic) put each raw call type of four cities into its own categories;
+vera_crosswalk.csv says which of our categories count as the same. Agreement is weighted by
+Vera's call counts and leaves out types Vera did not categorise.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from publicsafety.taxonomy.maps import find_map, normalize
+
+
+def crosswalk() -> dict[str, frozenset[str]]:
+    path = Path(str(resources.files("publicsafety.taxonomy"))) / "vera_crosswalk.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {
+            r["vera_category"]: frozenset(r["our_categories"].split("|"))
+            for r in csv.DictReader(fh)
+        }
+
+
+@dataclass(frozen=True)
+class Agreement:
+    city: str
+    calls: int  # calls of types both Vera and our map categorise
+    agreeing: int
+    disagreements: (
+        pd.DataFrame
+    )  # call_type, calls, vera_category, our_category, rule; largest first
+
+    @property
+    def rate(self) -> float:
+        return self.agreeing / self.calls if self.calls else 0.0
+
+
+def agreement(types: pd.DataFrame, city: str) -> Agreement:
+    """Compare a city's map with Vera's categories.
+
+    `types` has columns call_type, calls, vera_category (Vera's call_types_by_city.csv rows for
+    the city's call-type column).
+    """
+    city_map = find_map(city)
+    if city_map is None:
+        raise ValueError(f"no map for {city}")
+    ours = {r.call_type: r for r in city_map.rows if r.call_type}
+    xwalk = crosswalk()
+    agg: dict[tuple[str, str], int] = {}
+    for rec in types.itertuples(index=False):
+        vera = (rec.vera_category or "").strip() if isinstance(rec.vera_category, str) else ""
+        text = normalize(rec.call_type)
+        if not vera or text is None or text not in ours:
+            continue
+        agg[(text, vera)] = agg.get((text, vera), 0) + int(rec.calls)
+    total = agreeing = 0
+    rows = []
+    for (text, vera), n in agg.items():
+        row = ours[text]
+        total += n
+        if row.category in xwalk.get(vera, frozenset()):
+            agreeing += n
+        else:
+            rows.append((text, n, vera, row.category, row.rule))
+    frame = pd.DataFrame(
+        rows, columns=["call_type", "calls", "vera_category", "our_category", "rule"]
+    )
+    frame = frame.sort_values(["calls", "call_type"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+    return Agreement(city, total, agreeing, frame)
