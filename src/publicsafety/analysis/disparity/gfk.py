@@ -23,18 +23,6 @@ from publicsafety.errors import StoreError
 
 Z95 = 1.959963984540054
 
-BENCHMARK_WEAKNESSES = {
-    "population": (
-        "Residents are not the people on the street or the road: commuters, visitors and "
-        "through-traffic are stopped but not counted, and census counts miss some groups."
-    ),
-    "arrests": (
-        "Arrests are themselves police decisions, so any bias in who gets arrested is built into "
-        "the benchmark and hides the same bias in stops (Gelman, Fagan & Kiss 2007 use them as "
-        "an estimate of crime participation, not as a neutral yardstick)."
-    ),
-}
-
 
 @dataclass
 class PoissonFit:
@@ -54,10 +42,10 @@ class PoissonFit:
     model: Any = field(repr=False, default=None)
 
     def coef(self, group: str) -> float:
-        return float(self.groups.set_index("group").loc[group, "coef"])
+        return float(dict(zip(self.groups["group"], self.groups["coef"], strict=True))[group])
 
     def se(self, group: str) -> float:
-        return float(self.groups.set_index("group").loc[group, "se"])
+        return float(dict(zip(self.groups["group"], self.groups["se"], strict=True))[group])
 
 
 def _dummies(values: pd.Series, first: str) -> pd.DataFrame:
