@@ -1,0 +1,313 @@
+"""Turn a profile and a file's header into the SQL that normalises one batch of raw text rows.
+
+All parsing runs in DuckDB: each canonical column becomes an expression over the trimmed raw
+text (null sentinels removed), plus a check that is true when a value was present but did not
+parse. The first failing column of a row, or an exclusion rule, sends the row to quarantine.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from publicsafety import tables
+from publicsafety.errors import InputError
+from publicsafety.profiles import ColumnSpec, Profile
+
+DEFAULT_PARSE = {"TIMESTAMP": "datetime", "DATE": "date", "TIME": "time", "DOUBLE": "float",
+                 "INTEGER": "int", "BIGINT": "int", "BOOLEAN": "bool"}  # fmt: skip
+REASONS = {
+    "int": "is not a whole number",
+    "float": "is not a number",
+    "number": "is not a number",
+    "share": "is not a number",
+    "bool": "is not a yes/no value",
+    "date": "is not a date",
+    "datetime": "is not a date and time",
+    "time": "is not a time",
+    "wkt_x": "is not a WKT point",
+    "wkt_y": "is not a WKT point",
+}
+# The value column of each wide-to-long output row: a row without it is not written.
+VALUE_COLUMN = {"population": "count", "budget": "amount"}
+
+
+def lit(value: Any) -> str:
+    """A SQL literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def lits(values: Any) -> str:
+    return ", ".join(lit(v) for v in values)
+
+
+@dataclass
+class Parsed:
+    """One parsed value: `p{i}` in the stage table."""
+
+    expr: str  # parsed value before date sentinels
+    check: str | None  # true when a raw value is present but did not parse
+    source: str  # source column(s), for quarantine messages
+    raw: str  # SQL of the raw value (for the quarantine record)
+    reason: str
+    sentinel: bool = False  # a date: apply the profile's date sentinels
+
+
+class Plan:
+    """The SQL for one profile against one header."""
+
+    def __init__(self, profile: Profile, header: list[str], file: str) -> None:
+        self.profile = profile
+        self.header = header
+        self.file = file
+        self.opts = profile.read
+        self.table = profile.table
+        self.types = {c.name: c.type for c in tables.columns(self.table)}
+        self.types.update(x="DOUBLE", y="DOUBLE")  # projected coordinates, made lon/lat later
+        self.used: dict[int, str] = {}  # header index -> t-name
+        self.parsed: list[Parsed] = []
+        self.missing: list[str] = []
+        self.outputs: list[dict[str, str]] = []  # per output row: canonical -> SQL over stage
+        common = self._specs(profile.columns)
+        extra = self._special()
+        if profile.rows:
+            for row in profile.rows:
+                self.outputs.append({**common, **extra, **self._specs(row)})
+        else:
+            self.outputs.append({**common, **extra})
+        self.exclusions = [(self._t(e.column, False), e) for e in profile.exclude]
+        if self.missing:
+            raise self._missing_error()
+
+    # -- source columns -------------------------------------------------------------------
+    def _index(self, name: str) -> int | None:
+        if name in self.header:
+            return self.header.index(name)
+        folded = [h for h in self.header if h.lower() == name.strip().lower()]
+        return self.header.index(folded[0]) if len(folded) == 1 else None
+
+    def _t(self, name: str, optional: bool) -> str | None:
+        """The trimmed, null-sentinel-free text of a source column, or None when absent."""
+        i = self._index(name)
+        if i is None:
+            if not optional and name not in self.missing:
+                self.missing.append(name)
+            return None
+        self.used.setdefault(i, f"t{i}")
+        return f"t{i}"
+
+    def _missing_error(self) -> InputError:
+        parts = []
+        for name in self.missing:
+            close = difflib.get_close_matches(name, self.header, n=3, cutoff=0.5)
+            near = f" (closest in the file: {', '.join(close)})" if close else ""
+            parts.append(f"{name!r}{near}")
+        cols = ", ".join(self.header[:30]) + (" ..." if len(self.header) > 30 else "")
+        return InputError(
+            f"the profile {self.profile.name!r} needs column(s) the file does not have: "
+            + "; ".join(parts),
+            where=self.file,
+            fix=f"fix the column names in the profile's [columns] (the file's columns are: {cols}),"
+            " or mark a column optional = true",
+        )
+
+    # -- canonical columns ----------------------------------------------------------------
+    def _special(self) -> dict[str, str]:
+        """Columns from [values] not mapped in [columns], and from the [population] section."""
+        out: dict[str, str] = {}
+        for col, vm in self.profile.values.items():
+            if col not in self.profile.columns and vm.source:
+                out.update(self._specs({col: ColumnSpec(sources=(vm.source,))}))
+        pop = self.profile.population
+        if self.profile.kind == "population" and pop:
+            specs: dict[str, ColumnSpec] = {}
+            for canonical, key in (
+                ("area_set", "area_set"),
+                ("year", "year"),
+                ("source", "source"),
+            ):
+                if key in pop and canonical not in self.profile.columns:
+                    specs[canonical] = ColumnSpec(const=pop[key])
+            if "id" in pop and "area_id" not in self.profile.columns:
+                specs["area_id"] = ColumnSpec(sources=(pop["id"],))
+            out.update(self._specs(specs))
+        return out
+
+    def _specs(self, specs: dict[str, ColumnSpec]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for col, spec in specs.items():
+            out[col] = self._column(col, spec)
+            raw_col = f"{col}_raw"
+            if col in self.profile.values and raw_col in self.types and raw_col not in specs:
+                out[raw_col] = self._column(raw_col, ColumnSpec(sources=spec.sources[:1]))
+        return out
+
+    def _column(self, col: str, spec: ColumnSpec) -> str:
+        """SQL over the stage table giving canonical column `col`."""
+        if spec.const is not None and not spec.sources:
+            return lit(spec.const)
+        ts = [self._t(s, spec.optional) for s in spec.sources]
+        if any(t is None for t in ts):
+            return "NULL"  # an optional column the file lacks
+        vm = self.profile.values.get(col)
+        if vm is not None:
+            t = self._t(vm.source, spec.optional) if vm.source else ts[0]
+            if t is None:
+                return "NULL"
+            whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in vm.mapping.items())
+            mapped = (
+                f"CASE upper({t}) {whens} ELSE {lit(vm.default)} END" if whens else lit(vm.default)
+            )
+            return self._add(Parsed(f"CASE WHEN {t} IS NULL THEN {lit(vm.missing)} ELSE {mapped} END",
+                                    None, vm.source or spec.sources[0], t, ""))  # fmt: skip
+        if len(ts) > 1:
+            t = f"nullif(concat_ws(' ', {', '.join(str(x) for x in ts)}), '')"
+        else:
+            t = str(ts[0])
+        ctype = self.types.get(col, "VARCHAR")
+        parse = spec.parse if spec.parse != "text" else DEFAULT_PARSE.get(ctype, "text")
+        expr = self._parse(parse, t, spec, ctype)
+        check = None if parse == "text" or spec.optional else f"({t} IS NOT NULL AND {{p}} IS NULL)"
+        source = " + ".join(spec.sources)
+        if parse == "share" and spec.of:
+            source += f" (share of {spec.of})"
+        sentinel = parse in ("date", "datetime") and bool(self.opts.date_sentinels)
+        return self._add(Parsed(expr, check, source, t, REASONS.get(parse, ""), sentinel))
+
+    def _add(self, parsed: Parsed) -> str:
+        self.parsed.append(parsed)
+        return f"p{len(self.parsed) - 1}"
+
+    def _parse(self, parse: str, t: str, spec: ColumnSpec, ctype: str) -> str:
+        if parse == "text":
+            return t
+        if parse == "int":
+            d = f"TRY_CAST(replace({t}, ',', '') AS DOUBLE)"
+            target = "INTEGER" if ctype == "INTEGER" else "BIGINT"
+            return f"(CASE WHEN {d} = trunc({d}) THEN TRY_CAST({d} AS {target}) END)"
+        if parse == "float":
+            return f"TRY_CAST({t} AS DOUBLE)"
+        if parse in ("number", "share"):
+            num = _number(t)
+            if parse == "share" and spec.of:
+                of = self._t(spec.of, spec.optional)
+                return f"({num} / {spec.scale!r} * {_number(of) if of else 'NULL'})"
+            return num
+        if parse == "bool":
+            p = self.profile
+            return (f"(CASE WHEN upper({t}) IN ({lits(p.true_values)}) THEN TRUE"
+                    f" WHEN upper({t}) IN ({lits(p.false_values)}) THEN FALSE END)")  # fmt: skip
+        if parse == "excel_text":
+            rx = r"'^(\d+)\.?(\d*?)0*E\+(\d+)$'"
+            m = f"regexp_extract({t}, {rx}, ['i', 'f', 'e'])"
+            return (f"(CASE WHEN regexp_full_match({t}, {rx}) THEN {m}.i || {m}.f || 'E' ||"
+                    f" lpad(CAST(CAST({m}.e AS INTEGER) - length({m}.f) AS VARCHAR), 2, '0')"
+                    f" ELSE {t} END)")  # fmt: skip
+        if parse in ("wkt_x", "wkt_y"):
+            rx = r"'^(?i)\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$'"
+            return f"TRY_CAST(regexp_extract({t}, {rx}, {1 if parse == 'wkt_x' else 2}) AS DOUBLE)"
+        o = self.opts
+        if parse == "time":
+            fmts = [spec.format] if spec.format else list(o.time_formats)
+            return f"CAST({_strptime(t, fmts, None)} AS TIME)"
+        if parse == "date":
+            fmts = [spec.format] if spec.format else [*o.date_formats, *o.datetime_formats]
+            return f"CAST({_strptime(t, fmts, o.timezone)} AS DATE)"
+        fmts = [spec.format] if spec.format else [*o.datetime_formats, *o.date_formats]
+        return _strptime(t, fmts, o.timezone)
+
+    # -- SQL ------------------------------------------------------------------------------
+    def stage_sql(self, source: str) -> str:
+        """SELECT producing the stage table from the registered raw batch `source`."""
+        o = self.opts
+        nulls = [v.strip() for v in o.null_values]
+        ts = []
+        for i, t in sorted(self.used.items()):
+            c = f"trim(c{i})"
+            ts.append(f"nullif({c}, '') AS {t}" if nulls == [""] else
+                      f"CASE WHEN {c} IN ({lits(nulls)}) THEN NULL ELSE {c} END AS {t}")  # fmt: skip
+        level1 = f"SELECT *, {', '.join(ts)} FROM {source}" if ts else f"SELECT * FROM {source}"
+        qs = [f"{p.expr} AS q{i}" for i, p in enumerate(self.parsed)]
+        level2 = f"SELECT *{''.join(', ' + q for q in qs)} FROM ({level1})"
+        sent = lits(o.date_sentinels)
+        ps, fails, sents = [], [], []
+        for i, p in enumerate(self.parsed):
+            if p.sentinel:
+                hit = f"(CAST(q{i} AS DATE) IN ({sent}))"
+                ps.append(f"CASE WHEN {hit} THEN NULL ELSE q{i} END AS p{i}")
+                sents.append(f"CASE WHEN {hit} THEN 1 ELSE 0 END")
+            else:
+                ps.append(f"q{i} AS p{i}")
+            if p.check:
+                fails.append((p.check.format(p=f"q{i}"), p))
+        fail_col = _case([(c, lit(p.source)) for c, p in fails])
+        fail_val = _case([(c, p.raw) for c, p in fails])
+        fail_reason = _case([(c, lit(p.reason)) for c, p in fails])
+        excl: list[tuple[str, Any, str]] = []
+        for maybe_t, e in self.exclusions:
+            if maybe_t is None:
+                continue
+            t = maybe_t
+            if e.values:
+                cond = f"upper({t}) IN ({lits(v.strip().upper() for v in e.values)})"
+            else:
+                cond = f"coalesce(upper({t}) NOT IN ({lits(v.strip().upper() for v in e.not_values)}), TRUE)"
+            excl.append((cond, e, t))
+        excl_col = _case([(c, lit(e.column)) for c, e, _ in excl])
+        excl_val = _case([(c, t) for c, _, t in excl])
+        excl_reason = _case([(c, lit(e.reason)) for c, e, _ in excl])
+        bad = " OR ".join([f"({c})" for c, _ in fails] + [f"({c})" for c, _, _ in excl]) or "FALSE"
+        raw = self._raw_sql()
+        sent_sum = " + ".join(sents) if sents else "0"
+        cols = ", ".join(["__rec", "__line", *ps])
+        return (
+            f"SELECT {cols}, {excl_col} AS __excl_col, {excl_val} AS __excl_value,"
+            f" {excl_reason} AS __excl_reason, {fail_col} AS __fail_col,"
+            f" {fail_val} AS __fail_value, {fail_reason} AS __fail_reason,"
+            f" CASE WHEN {bad} THEN {raw} END AS __raw, {sent_sum} AS __sentinels FROM ({level2})"
+        )
+
+    def _raw_sql(self) -> str:
+        """The raw record rebuilt from its fields (quoted where needed), for quarantine."""
+        q, d = self.opts.quote, self.opts.delimiter
+        parts = []
+        for i in range(len(self.header)):
+            c = f"c{i}"
+            needs = f"({c} LIKE {lit('%' + d + '%')} OR {c} LIKE {lit('%' + q + '%')} OR {c} LIKE '%' || chr(10) || '%')"
+            quoted = f"{lit(q)} || replace({c}, {lit(q)}, {lit(q + q)}) || {lit(q)}"
+            parts.append(f"CASE WHEN {needs} THEN {quoted} ELSE {c} END")
+        return f"concat_ws({lit(d)}, {', '.join(parts)})"
+
+
+def _case(pairs: list[tuple[str, str]]) -> str:
+    if not pairs:
+        return "NULL"
+    return "CASE " + " ".join(f"WHEN {c} THEN {v}" for c, v in pairs) + " END"
+
+
+def _number(t: str) -> str:
+    """Money and counts: `$1,234`, `(1,234)` for a negative, `8.00E+01` from Excel."""
+    clean = f"regexp_replace({t}, '[$,\\s()]', '', 'g')"
+    sign = f"CASE WHEN {t} LIKE '(%)' THEN -1 ELSE 1 END"
+    return f"({sign} * TRY_CAST({clean} AS DOUBLE))"
+
+
+def _strptime(t: str, fmts: list[str], tz: str | None) -> str:
+    """Try each strptime format; with none given, ISO 8601 text. Zoned formats become local time."""
+    if not fmts:
+        return f"TRY_CAST({t} AS TIMESTAMP)"
+    plain = [f for f in fmts if "%z" not in f and "%Z" not in f]
+    zoned = [f for f in fmts if f not in plain]
+    parts = []
+    if plain:
+        parts.append(f"try_strptime({t}, [{lits(plain)}])")
+    if zoned:
+        parts.append(f"timezone({lit(tz or 'UTC')}, try_strptime({t}, [{lits(zoned)}]))")
+    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
