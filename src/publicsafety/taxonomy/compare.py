@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from publicsafety.taxonomy.maps import find_map, normalize
+from publicsafety.taxonomy.maps import find_map, normalize, slug
+from publicsafety.taxonomy.suggest import as_count, as_text, suggest
 
 
 def crosswalk() -> dict[str, frozenset[str]]:
@@ -52,12 +53,14 @@ def agreement(types: pd.DataFrame, city: str) -> Agreement:
     ours = {r.call_type: r for r in city_map.rows if r.call_type}
     xwalk = crosswalk()
     agg: dict[tuple[str, str], int] = {}
-    for rec in types.itertuples(index=False):
-        vera = (rec.vera_category or "").strip() if isinstance(rec.vera_category, str) else ""
-        text = normalize(rec.call_type)
+    for call_type, calls, vera_category in types[
+        ["call_type", "calls", "vera_category"]
+    ].itertuples(index=False, name=None):
+        vera = (as_text(vera_category) or "").strip()
+        text = normalize(as_text(call_type))
         if not vera or text is None or text not in ours:
             continue
-        agg[(text, vera)] = agg.get((text, vera), 0) + int(rec.calls)
+        agg[(text, vera)] = agg.get((text, vera), 0) + as_count(calls)
     total = agreeing = 0
     rows = []
     for (text, vera), n in agg.items():
@@ -74,3 +77,44 @@ def agreement(types: pd.DataFrame, city: str) -> Agreement:
         drop=True
     )
     return Agreement(city, total, agreeing, frame)
+
+
+@dataclass(frozen=True)
+class Holdout:
+    city: str
+    calls: int
+    classified: int  # calls whose type the base proposed a category for
+    agreeing: int  # calls whose proposed category equals the city's reviewed map
+
+    @property
+    def classified_share(self) -> float:
+        return self.classified / self.calls if self.calls else 0.0
+
+    @property
+    def agreement(self) -> float:
+        """Share of all calls (not only the classified ones) where proposal and map agree."""
+        return self.agreeing / self.calls if self.calls else 0.0
+
+
+def holdout(types: pd.DataFrame, city: str) -> Holdout:
+    """How `suggest` does on a city whose map it may not see (call_type_code, call_type, calls)."""
+    city_map = find_map(city)
+    if city_map is None:
+        raise ValueError(f"no map for {city}")
+    by_code = {r.call_type_code.strip().upper(): r for r in city_map.rows if r.call_type_code}
+    by_text = {r.call_type: r for r in city_map.rows if r.call_type}
+    proposed = suggest(types, frozenset({slug(city)}))
+    total = classified = agreeing = 0
+    for code, text, category, calls in proposed[
+        ["call_type_code", "call_type", "category", "calls"]
+    ].itertuples(index=False, name=None):
+        n = as_count(calls)
+        total += n
+        if category == "unmapped":
+            continue
+        classified += n
+        row = by_code.get(str(code).strip().upper()) if code else None
+        row = row or by_text.get(normalize(as_text(text)) or "")
+        if row is not None and row.category == category:
+            agreeing += n
+    return Holdout(city, total, classified, agreeing)

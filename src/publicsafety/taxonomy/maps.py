@@ -144,3 +144,16 @@ def install_map(path: Path, city: str, workspace: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(path.read_bytes())
     return dest
+
+
+def covered(city_map: CityMap, types: list[tuple[str | None, str | None, int]]) -> tuple[int, int]:
+    """(calls covered, all calls) for (code, call type, calls) triples, matched as classify does:
+    by code where the map row has one, else by normalised text."""
+    codes = {r.call_type_code.strip().upper() for r in city_map.rows if r.call_type_code}
+    texts = {r.call_type for r in city_map.rows if r.call_type}
+    hit = total = 0
+    for code, text, n in types:
+        total += n
+        if (code is not None and code.strip().upper() in codes) or normalize(text) in texts:
+            hit += n
+    return hit, total

@@ -8,6 +8,7 @@ installs with `publicsafety taxonomy load FILE --city NAME`.
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,19 @@ HOURS_SQL = """
           AND cleared_at - coalesce(arrived_at, dispatched_at) <= INTERVAL 24 HOUR
          THEN epoch(cleared_at - coalesce(arrived_at, dispatched_at)) / 3600.0 END
 """
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def as_text(value: object) -> str | None:
+    """A cell of a pandas frame as text; None for a missing value."""
+    return None if _missing(value) else str(value)
+
+
+def as_count(value: object) -> int:
+    return 0 if _missing(value) else int(float(str(value)))
 
 
 def unmapped(store: Store, city: str | None = None) -> pd.DataFrame:
@@ -111,18 +125,21 @@ def suggest(types: pd.DataFrame, exclude: frozenset[str] = frozenset()) -> pd.Da
     'unmapped' (0). `exclude` lists city slugs whose maps must not be used.
     """
     out = []
-    for rec in types.itertuples(index=False):
-        p = propose(rec.call_type, exclude)
+    for code, text, calls in types[["call_type_code", "call_type", "calls"]].itertuples(
+        index=False, name=None
+    ):
+        code_s, text_s = as_text(code), as_text(text)
+        p = propose(text_s, exclude)
         out.append(
             {
-                "call_type_code": rec.call_type_code or "",
-                "call_type": (rec.call_type or "").strip(),
+                "call_type_code": code_s or "",
+                "call_type": (text_s or "").strip(),
                 "category": p.category,
                 "responder": p.responder,
                 "rule": p.rule,
                 "note": "proposed: review before use",
                 "version": "",
-                "calls": int(rec.calls),
+                "calls": as_count(calls),
                 "confidence": p.confidence,
             }
         )
