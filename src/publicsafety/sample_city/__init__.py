@@ -77,8 +77,10 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, n_calls: int = DEFAULT_CAL
 
     out = Generated(seed=seed, calls=n_calls, raw_dir=out_dir, population=int(city.total.sum()))
     props = [
-        {"nbhd_id": i, "name": n, "district": int(d), "population": int(p)}
-        for i, n, d, p in zip(city.ids, city.names, city.district, city.total, strict=True)
+        {"nbhd_id": i, "name": n, "district": int(d), "zone": z, "population": int(p)}
+        for i, n, d, z, p in zip(
+            city.ids, city.names, city.district, city.beat_prefix, city.total, strict=True
+        )
     ]
     path = out_dir / FILES["areas"][0]
     out.files["areas"] = write_geojson(props, list(city.polygons), path, seed)

@@ -258,7 +258,7 @@ def generate(city: City, n: int, rng: np.random.Generator) -> Calls:
         disposition[m] = pick(rng, int(m.sum()), options)
 
     # Quirks at exact counts, on disjoint rows.
-    nat = np.datetime64("NaT")
+    nat = np.datetime64("NaT", "s")
     perm = rng.permutation(n)
     cursor = 0
 
