@@ -136,6 +136,7 @@ def build_city(rng: np.random.Generator, n_areas: int = 25, population: int = 40
     density = (1.8 - 1.1 * np.clip(dist, 0, 1.2)) * rng.lognormal(0, 0.25, n_areas)
     weight = area * density
     total = np.round(weight / weight.sum() * population).astype(np.int64)
+    total[np.argmax(total)] += population - total.sum()  # exact city total despite rounding
 
     # Segregation: the Black share follows a logistic along the axis; a Hispanic cluster
     # sits around one off-centre neighbourhood.

@@ -79,7 +79,7 @@ def measure(raw_dir: Path) -> dict[str, float]:
         ("crime_related_share", "crime"),
     ):
         out[key] = _one(con, f"SELECT avg((vera_group = '{group}')::INT) {kept} AND NOT officer")
-    out["violent_share_public"] = _one(con, f"SELECT avg(violent::INT) {kept} AND NOT officer")
+    out["violent_public_share"] = _one(con, f"SELECT avg(violent::INT) {kept} AND NOT officer")
     out["excluded_disposition_share"] = _one(con, "SELECT avg(excluded::INT) FROM c")
     out["median_response_minutes"] = _one(
         con,

@@ -16,6 +16,10 @@ def _fmt(key: str, v: float) -> str:
     return f"{v:.2f}"
 
 
+def _rates(table: dict[str, float]) -> str:
+    return ", ".join(f"{group} {value:g}" for group, value in table.items())
+
+
 def write(
     gen: Generated, achieved: dict[str, float], quirk_counts: dict[str, int], path: Path
 ) -> Path:
@@ -63,7 +67,8 @@ def write(
         "",
         "| quirk | rows |",
         "|---|---|",
-        *(f"| {k.replace('_', ' ')} | {v:,} |" for k, v in quirk_counts.items()),
+        *(f"| {k.replace('_', ' ')} | {v:,} |" for k, v in quirk_counts.items() if k != "rows"),
+        f"| (rows in the file) | {quirk_counts['rows']:,} |",
         "",
         "## Planted patterns",
         "",
@@ -72,10 +77,10 @@ def write(
         "- Calls come more from poorer neighbourhoods (community calls x (0.6 + 2 x poverty rate));",
         "  officer-initiated activity is far more concentrated there (x (0.3 + 4 x poverty rate)),",
         "  so officer activity and community demand diverge.",
-        f"- Stops per resident by race relative to white residents: {stops.STOP_RATE}.",
-        f"- Search rates {stops.SEARCH_RATE}; contraband hit rates {stops.HIT_RATE} (searches of",
-        "  Black and Hispanic people find less: a lower bar for searching).",
-        f"- Arrest odds per resident relative to others: {crime.ARREST_SKEW}.",
+        f"- Stops per resident by race relative to white residents: {_rates(stops.STOP_RATE)}.",
+        f"- Search rates of stops: {_rates(stops.SEARCH_RATE)}; contraband found in searches:",
+        f"  {_rates(stops.HIT_RATE)} (searches of Black and Hispanic people find less: a lower bar).",
+        f"- Arrest odds per resident relative to other residents: {_rates(crime.ARREST_SKEW)}.",
         f"- Budget: the {budget.POLICE} gets the per-capita and general-fund share targets above.",
         f"- Calls follow an hour-of-week pattern and a seasonal cycle (±{calls.SEASON_AMPLITUDE:.1%},"
         " peak in July).",

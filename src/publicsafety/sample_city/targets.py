@@ -82,7 +82,7 @@ TARGETS: tuple[Target, ...] = (
         "Vera Institute, New Orleans 2021: about a quarter",
     ),
     Target(
-        "violent_share_public",
+        "violent_public_share",
         "share of public-initiated calls about violence (serious violent, simple battery,"
         " domestic, fights)",
         0.05,
