@@ -283,7 +283,14 @@ class _BatchLoader:
         keys = list(got)
         x, y = (np.ma.filled(np.ma.asarray(got[k], dtype="float64"), np.nan) for k in keys[1:])
         lon, lat = to_wgs84(x, y, str(self.prof.read.crs))
-        xy = pa.table({"__rec": pa.array(got[keys[0]]), "lon": lon, "lat": lat})
+        # NaN (no point, or one the projection cannot convert) is stored as NULL.
+        xy = pa.table(
+            {
+                "__rec": pa.array(got[keys[0]]),
+                "lon": pa.array(lon, from_pandas=True),
+                "lat": pa.array(lat, from_pandas=True),
+            }
+        )
         self.con.register("__xy_arrow", xy)
         self.con.execute("CREATE OR REPLACE TEMP TABLE __xy AS SELECT * FROM __xy_arrow")
         self.con.unregister("__xy_arrow")
