@@ -71,9 +71,15 @@ def _map_frame(city_map: CityMap | None) -> pd.DataFrame:
 def classify_city(store: Store, city: str, workspace: Path | None = None) -> ClassifyResult:
     con = store.con
     city_map = find_map(city, workspace)
-    con.register("_tax_map_df", _map_frame(city_map))
-    con.execute("CREATE OR REPLACE TEMP TABLE _tax_map AS SELECT * FROM _tax_map_df")
-    con.unregister("_tax_map_df")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _tax_map "
+        "(code VARCHAR, text VARCHAR, category VARCHAR, responder VARCHAR, rule VARCHAR)"
+    )
+    frame = _map_frame(city_map)
+    if len(frame):
+        con.register("_tax_map_df", frame)
+        con.execute("INSERT INTO _tax_map SELECT * FROM _tax_map_df")
+        con.unregister("_tax_map_df")
     # Distinct call types of the city, each matched to its best map row: code and text both
     # equal beats code alone, which beats text alone.
     con.execute(
@@ -100,18 +106,39 @@ def classify_city(store: Store, city: str, workspace: Path | None = None) -> Cla
         """,
         {"city": city},
     )
-    # Keyword rules on the distinct types the map left open.
+    # Keyword rules on the distinct types the map left open, written back in one UPDATE.
     open_types = con.execute(
         "SELECT code, text, used FROM _tax_keys WHERE category IS NULL"
     ).fetchall()
-    for code, text, used in open_types:
-        p = propose_keyword(text)
-        rule = f"base {p.rule} ({p.confidence:.2f})" if p.rule != "none" else "none"
-        con.execute(
-            "UPDATE _tax_keys SET category = ?, responder = ?, rule = ? "
-            "WHERE code IS NOT DISTINCT FROM ? AND text IS NOT DISTINCT FROM ? AND used = ?",
-            [p.category, p.responder, rule, code, text, used],
+    if open_types:
+        proposals = [(code, text, used, propose_keyword(text)) for code, text, used in open_types]
+        con.register(
+            "_tax_kw_df",
+            pd.DataFrame(
+                [
+                    (
+                        code,
+                        text,
+                        used,
+                        p.category,
+                        p.responder,
+                        f"base {p.rule} ({p.confidence:.2f})" if p.rule != "none" else "none",
+                    )
+                    for code, text, used, p in proposals
+                ],
+                columns=["code", "text", "used", "category", "responder", "rule"],
+            ).astype("object"),
         )
+        con.execute(
+            """
+            UPDATE _tax_keys SET category = w.category, responder = w.responder, rule = w.rule
+            FROM _tax_kw_df w
+            WHERE _tax_keys.code IS NOT DISTINCT FROM CAST(w.code AS VARCHAR)
+              AND _tax_keys.text IS NOT DISTINCT FROM CAST(w.text AS VARCHAR)
+              AND _tax_keys.used = w.used
+            """
+        )
+        con.unregister("_tax_kw_df")
     con.execute(
         f"""
         UPDATE calls SET category = k.category, responder = k.responder,
