@@ -41,7 +41,9 @@ def group_expr(t: ir.Table, dimension: str) -> ir.StringValue:
     if dimension == "age_band":
         return age_band_expr(t.subject_age)
     if dimension == "race_sex":
-        return race.concat(" ", sex)
+        # A combination with either half unrecorded is not a group anyone can be compared as.
+        known = race.isin(list(NOT_A_GROUP)) | sex.isin(list(NOT_A_GROUP))
+        return ibis.ifelse(known, "unknown", race.concat(" ", sex))
     raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
 
 

@@ -23,6 +23,7 @@ import statsmodels.api as sm
 from astral import Observer
 from astral.sun import sun
 
+from publicsafety.analysis.disparity.groups import MIN_EVENTS, TOO_FEW
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 
@@ -181,6 +182,15 @@ def veil_of_darkness(
             where=f"stops of {city or 'the store'}",
             fix="the test needs stops spread over the year with clock times",
         )
+    dark = table["is_dark"] == 1
+    fewest = min(table.loc[dark, "n_group"].sum(), table.loc[~dark, "n_group"].sum())
+    if fewest < MIN_EVENTS:
+        raise StoreError(
+            f"{TOO_FEW}: fewer than {MIN_EVENTS} stops of {group} drivers in daylight or in "
+            "darkness within the inter-twilight window",
+            where=f"stops of {city or 'the store'}",
+            fix="the test needs more stops of this group; report it as too few to say",
+        )
     coef, se, res = fit_veil(table, spline_df=spline_df, area_effects=bool(area_column))
     totals = table["n_group"] + table["n_reference"]
     return VeilResult(
@@ -211,13 +221,13 @@ def city_location(store: Store, city: str | None = None) -> tuple[float, float] 
         + ("AND" if city else "WHERE")
         + " lat BETWEEN -90 AND 90 AND lng BETWEEN -180 AND 180",
         params,
-    ).fetchone()
-    if row and row[0] is not None:
+    ).fetchall()[0]
+    if row[0] is not None:
         return float(row[0]), float(row[1])
     row = store.con.execute(
         f"SELECT (min(ymin) + max(ymax)) / 2, (min(xmin) + max(xmax)) / 2 FROM areas {where}",
         params,
-    ).fetchone()
-    if row and row[0] is not None:
+    ).fetchall()[0]
+    if row[0] is not None:
         return float(row[0]), float(row[1])
     return None

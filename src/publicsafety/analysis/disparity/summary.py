@@ -1,0 +1,231 @@
+"""Plain-language summary of a disparity report, written from the published (privacy-safe)
+tables only, with what each figure means and does not mean."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from publicsafety.analysis.disparity.groups import MIN_EVENTS, TOO_FEW
+from publicsafety.analysis.disparity.outcomes import HIT_RATE_MEANS, OUTCOMES
+from publicsafety.analysis.disparity.rates import BENCHMARKS, RATIO_MEANS
+from publicsafety.analysis.disparity.run import DisparityReport
+from publicsafety.analysis.disparity.veil import VEIL_MEANS
+
+
+def label(dimension: str, group: str) -> str:
+    """A group as a reader says it: 'Black people', 'men', 'people aged 18-24', 'black women'."""
+    if dimension == "sex":
+        return {"male": "men", "female": "women"}.get(group, f"people of sex '{group}'")
+    if dimension == "age_band":
+        return "people aged 65 and over" if group == "65+" else f"people aged {group}"
+    if dimension == "race_sex":
+        race, _, sex = group.rpartition(" ")
+        return f"{race} {({'male': 'men', 'female': 'women'}).get(sex, 'people')}"
+    return (
+        "Asian and Pacific Islander people"
+        if group == "asian/pacific islander"
+        else f"{group.title()} people"
+    )
+
+
+def _ok(*values: Any) -> bool:
+    return all(v is not None and not pd.isna(v) and math.isfinite(float(v)) for v in values)
+
+
+def _times(r: float) -> str:
+    return (
+        f"{r:.1f} times as often as" if r >= 1 else f"{r:.2f} times as often as (less often than)"
+    )
+
+
+def _interval(lo: float, hi: float, digits: int = 1) -> str:
+    return f"95% interval {lo:.{digits}f} to {hi:.{digits}f}"
+
+
+def rate_sentences(rates: pd.DataFrame, refs: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    for (events_of, kind, dim), part in rates.groupby(
+        ["events_of", "benchmark_kind", "dimension"], sort=False
+    ):
+        ref = refs.get(str(dim))
+        if ref is None:
+            continue
+        verb = "stopped" if events_of == "stops" else "subjected to force"
+        per = "per resident" if kind == "population" else "per arrest"
+        for r in part.to_dict("records"):
+            if r["group"] == ref or not _ok(r["ratio"], r["ratio_low"], r["ratio_high"]):
+                continue
+            lines.append(
+                f"{label(str(dim), r['group'])} were {verb} {_times(r['ratio'])} "
+                f"{label(str(dim), ref).lower()}, {per} ({_interval(r['ratio_low'], r['ratio_high'])}; "
+                f"{r['rate']:.1f} per 1,000 against {_ref_rate(part, ref):.1f})."
+            )
+    return lines
+
+
+def _ref_rate(part: pd.DataFrame, ref: str) -> float:
+    row = part[part["group"] == ref]
+    return float(row["rate"].iloc[0]) if len(row) and _ok(row["rate"].iloc[0]) else float("nan")
+
+
+def outcome_sentences(out: pd.DataFrame, refs: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    for (dim, outcome), part in out.groupby(["dimension", "outcome"], sort=False):
+        ref = refs.get(str(dim))
+        if ref is None or dim != "race":
+            continue
+        ref_row = part[part["group"] == ref]
+        if not len(ref_row) or not _ok(ref_row["rate"].iloc[0]):
+            continue
+        ref_rate = float(ref_row["rate"].iloc[0])
+        for r in part.to_dict("records"):
+            if r["group"] == ref or not _ok(r["ratio"], r["ratio_low"], r["ratio_high"]):
+                continue
+            lines.append(
+                f"Once stopped, {label('race', r['group'])} were {OUTCOMES[str(outcome)]} "
+                f"{_times(r['ratio'])} {label('race', ref).lower()} ({r['rate']:.1%} against "
+                f"{ref_rate:.1%}; {_interval(r['ratio_low'], r['ratio_high'], 2)})."
+            )
+    return lines
+
+
+def hit_sentences(hits: pd.DataFrame, refs: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    part = hits[hits["dimension"] == "race"]
+    ref = refs.get("race")
+    ref_row = part[part["group"] == ref]
+    if ref is None or not len(ref_row) or not _ok(ref_row["hit_rate"].iloc[0]):
+        return lines
+    ref_rate = float(ref_row["hit_rate"].iloc[0])
+    for r in part.to_dict("records"):
+        if r["group"] == ref or not _ok(r["difference"], r["difference_low"], r["difference_high"]):
+            continue
+        lo, hi = r["difference_low"], r["difference_high"]
+        if hi < 0:
+            verdict = "lower, which points to searches of this group on weaker evidence"
+        elif lo > 0:
+            verdict = "higher, which does not point to a lower bar for searching this group"
+        else:
+            verdict = "a difference too uncertain to draw a conclusion from"
+        lines.append(
+            f"Searches of {label('race', r['group'])} found contraband {r['hit_rate']:.1%} of the "
+            f"time, against {ref_rate:.1%} for {label('race', ref).lower()}: "
+            f"{100 * r['difference']:+.1f} points (95% interval {100 * lo:+.1f} to {100 * hi:+.1f}), {verdict}."
+        )
+    return lines
+
+
+def model_sentences(models: pd.DataFrame, area_set: str | None) -> list[str]:
+    lines: list[str] = []
+    if models.empty:
+        return lines
+    for r in models[models["area_effects"]].to_dict("records"):
+        per = "per resident" if r["benchmark_kind"] == "population" else "per arrest"
+        lines.append(
+            f"Comparing people within the same {area_set or 'area'}, {per}: {label('race', r['group'])} "
+            f"were stopped {_times(r['rate_ratio'])} {label('race', r['reference']).lower()} "
+            f"({_interval(r['ratio_low'], r['ratio_high'], 2)}, widened for overdispersion)."
+        )
+    return lines
+
+
+def veil_sentences(report: DisparityReport) -> list[str]:
+    lines: list[str] = []
+    for v in report.veil:
+        if v.high < 0:
+            verdict = "a smaller share of stops after dark, which suggests bias in who was stopped in daylight"
+        elif v.low > 0:
+            verdict = "a larger share of stops after dark, which does not suggest bias against them in daylight"
+        else:
+            verdict = (
+                "about the same share of stops in darkness as in daylight: the data cannot tell"
+            )
+        lines.append(
+            f"Veil of darkness ({v.stop_filter}, {v.stops:,} stops of {v.group} and {v.reference} "
+            f"people between {v.window[0] // 60:02d}:{v.window[0] % 60:02d} and "
+            f"{v.window[1] // 60:02d}:{v.window[1] % 60:02d} over {v.dates:,} days): {v.group} "
+            f"people made up {verdict} (odds ratio {v.odds_ratio:.2f}, "
+            f"95% interval {math.exp(v.low):.2f} to {math.exp(v.high):.2f})."
+        )
+    return lines
+
+
+def too_few(tables: dict[str, pd.DataFrame]) -> list[str]:
+    found = set()
+    for name in ("rates", "outcomes", "hit_rates"):
+        df = tables.get(name)
+        if df is None or df.empty:
+            continue
+        for r in df.to_dict("records"):
+            if str(r.get("note", "")).startswith(TOO_FEW):
+                found.add(label(str(r["dimension"]), str(r["group"])))
+    return sorted(found)
+
+
+def facts(tables: dict[str, pd.DataFrame], report: DisparityReport) -> dict[str, Any]:
+    """The summary as data (for --json and the web pages)."""
+    return {
+        "city": report.city,
+        "stops": report.stops,
+        "reference_groups": report.references,
+        "findings": {
+            "rates": rate_sentences(tables.get("rates", pd.DataFrame()), report.references)
+            if "rates" in tables and not tables["rates"].empty
+            else [],
+            "after_the_stop": outcome_sentences(tables["outcomes"], report.references)
+            if "outcomes" in tables
+            else [],
+            "hit_rates": hit_sentences(tables["hit_rates"], report.references)
+            if "hit_rates" in tables
+            else [],
+            "area_adjusted": model_sentences(report.models, report.area_set),
+            "veil_of_darkness": veil_sentences(report),
+        },
+        "too_few_to_say": too_few(tables),
+        "not_run": report.skipped,
+        "what_a_ratio_means": RATIO_MEANS,
+        "benchmarks": {k: {"what": v[0], "weaknesses": v[1]} for k, v in BENCHMARKS.items()},
+        "what_a_hit_rate_means": HIT_RATE_MEANS,
+        "what_the_veil_of_darkness_means": VEIL_MEANS,
+    }
+
+
+def summarize(tables: dict[str, pd.DataFrame], report: DisparityReport) -> str:
+    """Markdown text for a lay reader."""
+    f = facts(tables, report)
+    title = f"# Disparities in policing: {report.city or 'all cities in the store'}"
+    out = [title, "", f"Based on {report.stops:,} recorded stops.", ""]
+    sections = [
+        ("Who is stopped", "rates"),
+        ("After the stop", "after_the_stop"),
+        ("Do searches find anything?", "hit_rates"),
+        ("Within the same neighbourhood", "area_adjusted"),
+        ("Daylight and darkness", "veil_of_darkness"),
+    ]
+    for heading, key in sections:
+        if f["findings"][key]:
+            out += [f"## {heading}", ""] + [f"- {s}" for s in f["findings"][key]] + [""]
+    if f["too_few_to_say"]:
+        out += [
+            "## Too few to say",
+            "",
+            f"Fewer than {MIN_EVENTS} events, so no figure is given for: "
+            + ", ".join(f["too_few_to_say"])
+            + ".",
+            "",
+        ]
+    out += ["## What these numbers mean and do not mean", "", RATIO_MEANS, ""]
+    for what, weak in BENCHMARKS.values():
+        out += [f"- Compared with {what}: {weak}"]
+    out += ["", HIT_RATE_MEANS, "", VEIL_MEANS, ""]
+    out += [
+        "Counts from 1 to 10, and anything that would let a reader work one out, are hidden to "
+        "protect the people in the data.",
+        "",
+    ]
+    if f["not_run"]:
+        out += ["## Not run", ""] + [f"- {s}" for s in f["not_run"]] + [""]
+    return "\n".join(out)
