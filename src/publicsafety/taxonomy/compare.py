@@ -118,3 +118,29 @@ def holdout(types: pd.DataFrame, city: str) -> Holdout:
         if row is not None and row.category == category:
             agreeing += n
     return Holdout(city, total, classified, agreeing)
+
+
+def shares(types: pd.DataFrame, city: str) -> pd.DataFrame:
+    """Calls and share of calls per category for (call_type_code, call_type, calls), by the city's
+    map (types it does not cover count as 'unmapped'), largest first."""
+    city_map = find_map(city)
+    if city_map is None:
+        raise ValueError(f"no map for {city}")
+    by_code = {
+        r.call_type_code.strip().upper(): r.category for r in city_map.rows if r.call_type_code
+    }
+    by_text = {r.call_type: r.category for r in city_map.rows if r.call_type}
+    totals: dict[str, int] = {}
+    for code, text, calls in types[["call_type_code", "call_type", "calls"]].itertuples(
+        index=False, name=None
+    ):
+        code_s = as_text(code)
+        category = (by_code.get(code_s.strip().upper()) if code_s else None) or by_text.get(
+            normalize(as_text(text)) or "", "unmapped"
+        )
+        totals[category] = totals.get(category, 0) + as_count(calls)
+    frame = pd.DataFrame(
+        sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])), columns=["category", "calls"]
+    )
+    frame["share"] = frame["calls"] / frame["calls"].sum()
+    return frame
