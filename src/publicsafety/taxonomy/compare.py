@@ -139,8 +139,7 @@ def shares(types: pd.DataFrame, city: str) -> pd.DataFrame:
             normalize(as_text(text)) or "", "unmapped"
         )
         totals[category] = totals.get(category, 0) + as_count(calls)
-    frame = pd.DataFrame(
-        sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])), columns=["category", "calls"]
-    )
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    frame = pd.DataFrame(ranked, columns=["category", "calls"])
     frame["share"] = frame["calls"] / frame["calls"].sum()
     return frame
