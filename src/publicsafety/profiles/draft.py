@@ -444,6 +444,8 @@ def propose(kind: str, header: list[str], shapes: dict[str, ColumnShape]) -> dic
                 continue
             if h > 0:
                 conf = 0.6 * h + 0.4 * score
+                if any("zero-padded" in n for n in s.notes):
+                    conf *= 0.7  # it will not read as it stands
                 reason = f"header {col!r} ~ {syn!r}; {why}"
             elif role in ("lon", "lng", "lat") and s.wkt:
                 conf, reason = 0.85, f"{why} in {col!r}"
@@ -454,6 +456,8 @@ def propose(kind: str, header: list[str], shapes: dict[str, ColumnShape]) -> dic
             m = Mapping(role, col, round(conf, 2), reason, parse, fmt)
             # Some values will not parse (e.g. "**" ages): read them as missing, not quarantine.
             m.optional = parse in ("int", "float") and s.kind not in ("int", "float", "empty")
+            # A stop with an unreadable time is still a stop; its date decides its day.
+            m.optional |= ctypes[role] == "TIME" and any("zero-padded" in n for n in s.notes)
             cands.append((conf, -pos, role, m))
     cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
     chosen: dict[str, Mapping] = {}
@@ -510,6 +514,7 @@ def settle(kind: str, chosen: dict[str, Mapping], shapes: dict[str, ColumnShape]
                 "datetime",
                 f"{d.format} {t.format}",
             )
+            chosen["stopped_at"].optional = t.optional
     if kind in ("calls", "incidents", "arrests"):
         times = [m for m in chosen.values() if m.parse == "datetime"]
         if times and all(shapes[str(m.source)].kind == "date" for m in times):

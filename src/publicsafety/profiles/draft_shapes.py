@@ -196,11 +196,12 @@ def _dates(
                 )
             elif fmt.index("%d") < fmt.index("%m"):
                 s.notes.append("day-first dates (values with a first number above 12)")
-        if compact and len({len(v) for v in distinct}) > 1:
+        padded = sum(4 if c == "Y" else 2 for c in re.findall(r"%(\w)", fmt))
+        short = sorted((v for v in distinct if len(v) < padded), key=len)
+        if compact and short:
             s.notes.append(
-                "values are not zero-padded (e.g. "
-                + ", ".join(sorted(distinct, key=len)[:2])
-                + "): strptime can misread some; check parsed values after ingest"
+                f"values are not zero-padded (e.g. {', '.join(short[:2])}): DuckDB's strptime"
+                " cannot read or misreads them; pad them to full width before ingest"
             )
         if kind != "time":
             for v in distinct:
