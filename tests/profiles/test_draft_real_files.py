@@ -62,7 +62,7 @@ CASES = [
             "lat": "Location",
             "x": None,
             "y": None,
-        },  # fmt: skip
+        },
         # ~580 beats were turned into numbers by Excel (8.00E+01); lon/lat come from WKT.
         parse={"beat": "excel_text", "lon": "wkt_x", "lat": "wkt_y", "received_at": "datetime"},
         read={
@@ -89,7 +89,7 @@ CASES = [
             "disposition": None,
             "origin": None,
             "dispatched_at": None,
-        },  # fmt: skip
+        },
         # Oregon North ft; SOURCE.md names the HARN realisation (EPSG:2913), within a metre.
         read={"date_formats": ["%Y-%m-%d"], "crs": "EPSG:2269"},
         loaded=55508,
@@ -117,7 +117,7 @@ CASES = [
             "priority": None,
             "origin": None,
             "disposition": None,
-        },  # fmt: skip
+        },
         read={"date_sentinels": ["1900-01-01"], "crs": "EPSG:2226"},
         loaded=25000,
         read_rows=25000,
@@ -140,7 +140,7 @@ CASES = [
             "beat": "Beat",
             "lon": "Blurred_Longitude",
             "lat": "Blurred_Latitude",
-        },  # fmt: skip
+        },
         read={"datetime_formats": ["%m/%d/%Y %I:%M:%S %p"]},
         values={
             "origin": {
@@ -148,7 +148,7 @@ CASES = [
                 "911": "community",
                 "ALARM CALL (NOT POLICE ALARM)": "alarm",
             }
-        },  # fmt: skip
+        },
         loaded=222,
         read_rows=222,
     ),
@@ -173,7 +173,7 @@ CASES = [
             "lon": None,
             "x": None,
             "block_address": None,
-        },  # fmt: skip
+        },
         read={"null_values": ["", "NULL"], "datetime_formats": ["%Y-%m-%d %H:%M:%S.%f"]},
         values={
             "origin": {
@@ -183,7 +183,7 @@ CASES = [
                 "C2C": "other",
                 "NOT CAPTURED": "unknown",
             }
-        },  # fmt: skip
+        },
         loaded=28751,
         read_rows=28751,
     ),
@@ -203,7 +203,7 @@ CASES = [
             "origin": None,
             "disposition": None,
             "beat": None,
-        },  # fmt: skip
+        },
         read={"date_formats": ["%Y-%m-%d"], "timezone": "America/Denver"},
         loaded=30000,
         read_rows=30000,
@@ -228,7 +228,7 @@ CASES = [
             "district": "policePrecinct",
             "neighborhood": "neighborhood",
             "subject_age": None,
-        },  # fmt: skip
+        },
         parse={"search_person": "bool", "citation_issued": "bool", "time": "time"},
         values={
             "subject_race": {
@@ -238,7 +238,7 @@ CASES = [
                 "Unknown": "unknown",
             },
             "subject_sex": {"Male": "male", "Female": "female"},
-        },  # fmt: skip
+        },
         loaded=51920,
         read_rows=51920,
     ),
@@ -258,7 +258,7 @@ CASES = [
             "arrest_made": "arrested",
             "lat": None,
             "lng": None,
-        },  # fmt: skip
+        },
         parse={"arrest_made": "bool", "subject_age": "int"},
         values={"subject_race": {"asian/pacific islander": "asian/pacific islander"}},
         loaded=395457,
@@ -285,7 +285,7 @@ CASES = [
             "x": "xcoord",
             "y": "ycoord",
             "location": "stname",
-        },  # fmt: skip
+        },
         read={"encoding": "utf-8-sig", "crs": "EPSG:2263", "date_formats": ["%m%d%Y"]},
         values={
             "subject_race": {
@@ -298,7 +298,7 @@ CASES = [
                 "U": "unknown",
             },
             "subject_sex": {"M": "male", "F": "female", "Z": "unknown"},
-        },  # fmt: skip
+        },
         # datestop is MDDYYYY without zero-padding (2072016): DuckDB's strptime reads only the
         # October-December stops. The draft says so beside the mapping; the rest is quarantined.
         loaded=2592,
