@@ -1,0 +1,108 @@
+"""NYPD Stop, Question and Frisk 2016 (12,404 stops). Independent checks from SOURCE.md: race
+B 6,498, Q 2,753 + P 873 = 3,626 hispanic, W 1,270; frisked Y 7,939; searched Y 2,958;
+arrests 2,643.
+
+The built-in nyc_stops_sqf profile currently loses 9,813 stops to quarantine (`datestop` is
+MDDYYYY without a zero-padded month); the analysis here uses a test copy of it without the date
+(tests/data/disparity/nyc_sqf_2016_undated.toml), and one strict-xfail test records the defect so
+it is noticed when the profile is fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from publicsafety.analysis.disparity import analyze_disparities, public_tables
+from publicsafety.analysis.disparity.run import DisparityReport
+from publicsafety.engine import Store, memory_store
+from publicsafety.ingest import ingest_file
+from tests.conftest import real_data
+
+pytestmark = pytest.mark.real_data
+
+SQF = ("nyc_stop_question_frisk_2016", "sqf-2016.csv")
+UNDATED = Path(__file__).resolve().parents[1] / "data" / "disparity" / "nyc_sqf_2016_undated.toml"
+
+
+@pytest.fixture(scope="module")
+def nyc() -> Iterator[Store]:
+    store = memory_store(threads=1)
+    loaded = ingest_file(store, real_data(*SQF), UNDATED)
+    assert loaded.rows_read == 12_405
+    assert loaded.rows_loaded == 12_404 and loaded.rows_quarantined == 1  # the row of blanks
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def report(nyc: Store) -> DisparityReport:
+    return analyze_disparities(nyc, city="New York", dimensions=("race", "sex", "age_band"))
+
+
+def _outcome(report: DisparityReport, outcome: str):
+    o = report.outcomes
+    return o[(o.dimension == "race") & (o.outcome == outcome)].set_index("group")
+
+
+def test_counts_match_the_codebook_tallies(report: DisparityReport) -> None:
+    frisk = _outcome(report, "frisk")
+    assert frisk.loc["black", "recorded"] == 6_498
+    assert frisk.loc["hispanic", "recorded"] == 3_626
+    assert frisk.loc["white", "recorded"] == 1_270
+    assert int(frisk["events"].sum()) == 7_939
+    assert int(_outcome(report, "search")["events"].sum()) == 2_958
+    assert int(_outcome(report, "arrest")["events"].sum()) == 2_643
+
+
+def test_frisk_and_search_rates(report: DisparityReport) -> None:
+    frisk = _outcome(report, "frisk")
+    # Frisked: black 4,336 / 6,498 = 66.7%, hispanic 2,356 / 3,626 = 65.0%, white 659 / 1,270 = 51.9%.
+    assert (frisk.loc["black", "events"], frisk.loc["white", "events"]) == (4_336, 659)
+    assert round(frisk.loc["black", "ratio"], 2) == 1.29
+    assert round(frisk.loc["hispanic", "ratio"], 2) == 1.25
+    assert frisk.loc["black", "ratio_low"] > 1.2
+    search = _outcome(report, "search")
+    # Once stopped, searches were about equally likely (black 22.9%, white 24.1%).
+    assert round(search.loc["black", "ratio"], 2) == 0.95
+    assert search.loc["black", "ratio_low"] < 1 < search.loc["black", "ratio_high"]
+    assert _outcome(report, "arrest").loc["native american", "note"] == "too few to say"
+
+
+def test_hit_rates(report: DisparityReport) -> None:
+    h = report.hit_rates
+    race = h[h.dimension == "race"].set_index("group")
+    # Contraband found in 271 of 1,489 searches of black people (18.2%) and 59 of 306 of white
+    # people (19.3%): no detectable difference.
+    assert (race.loc["black", "hits"], race.loc["black", "searches"]) == (271, 1_489)
+    assert (race.loc["white", "hits"], race.loc["white", "searches"]) == (59, 306)
+    assert round(race.loc["black", "difference"], 3) == -0.011
+    assert race.loc["black", "difference_low"] < 0 < race.loc["black", "difference_high"]
+
+
+def test_public_tables_hide_small_counts(report: DisparityReport) -> None:
+    tables = public_tables(report)
+    cit = tables["outcomes"]
+    cit = cit[(cit.dimension == "race") & (cit.outcome == "citation")].set_index("group")
+    # Citations: 1 native american, 2 other, 1 unknown: all three hidden (more than one hidden
+    # cell, so the published total cannot give any of them away); 11 asian/pacific islander shown.
+    assert cit.loc[["native american", "other", "unknown"], "events"].isna().all()
+    assert int(cit["events"].isna().sum()) == 3
+    assert cit.loc["asian/pacific islander", "events"] == 11
+    assert cit[["rate", "ratio"]].loc["native american"].isna().all()
+    assert all(cit.loc[cit["events"].isna(), "note"].str.contains("hidden to protect privacy"))
+    for name, df in tables.items():
+        for col in ("events", "recorded", "searches", "hits"):
+            if col in df.columns:
+                shown = df[col].dropna()
+                assert not ((shown > 0) & (shown < 11)).any(), (name, col)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="nyc_stops_sqf reads MDDYYYY dates with %m%d%Y (profile defect)"
+)
+def test_builtin_profile_loads_every_stop() -> None:
+    store = memory_store(threads=1)
+    loaded = ingest_file(store, real_data(*SQF), "nyc_stops_sqf")
+    assert loaded.rows_loaded == 12_404
