@@ -6,8 +6,10 @@ EPSG:2263, Portland's .prj in international feet); everything in the store is WG
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import json
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,11 +30,8 @@ WGS84 = "EPSG:4326"
 _CPG_ALIASES = {
     "ANSI 1252": "cp1252",
     "1252": "cp1252",
-    "ISO-8859-1": "latin-1",
     "ISO 8859-1": "latin-1",
     "88591": "latin-1",
-    "UTF8": "utf-8",
-    "UTF-8": "utf-8",
     "65001": "utf-8",
 }
 
@@ -158,7 +157,12 @@ def _dbf_encoding(shp: Path) -> str:
     if not cpg.exists():
         return "utf-8"
     name = cpg.read_text(encoding="ascii", errors="replace").strip()
-    return _CPG_ALIASES.get(name.upper(), name or "utf-8")
+    try:
+        # A name Python knows is passed as written, so pyshp (which reads the .cpg too) agrees.
+        codecs.lookup(name)
+        return name
+    except LookupError:
+        return _CPG_ALIASES.get(name.upper(), "utf-8")
 
 
 def _read_shapefile(path: Path, crs: str | None) -> tuple[list[dict[str, Any]], str | None]:
@@ -175,20 +179,23 @@ def _read_shapefile(path: Path, crs: str | None) -> tuple[list[dict[str, Any]], 
             where=str(path),
             fix="a shapefile needs its .shp, .shx and .dbf side by side with the same name",
         ) from exc
-    with reader:
+    records: list[dict[str, Any]] = []
+    with reader, warnings.catch_warnings():
+        # pyshp warns when our encoding name differs from the .cpg text ("ANSI 1252" -> cp1252).
+        warnings.filterwarnings("ignore", message="Specified encoding")
         names = [f[0] for f in reader.fields[1:]]
-        records: list[dict[str, Any]] = []
-        for number, sr in enumerate(reader.iterShapeRecords(), start=1):
-            try:
+        try:
+            for sr in reader.iterShapeRecords():
                 props = dict(zip(names, list(sr.record), strict=True))
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"the attribute table is not {encoding}: {exc}",
-                    where=Where(str(path.with_suffix(".dbf")), number),
-                    fix="write the right encoding (for example ISO-8859-1) into the .cpg file",
-                ) from exc
-            geo = sr.shape.__geo_interface__ if sr.shape.shapeType != shapefile.NULL else None
-            records.append({"properties": props, "geometry": geo})
+                shp = sr.shape
+                geom = shp.__geo_interface__ if shp.shapeType != shapefile.NULL else None
+                records.append({"properties": props, "geometry": geom})
+        except (UnicodeDecodeError, shapefile.ShapefileException) as exc:
+            raise InputError(
+                f"the attribute table is not {encoding}: {exc}",
+                where=Where(str(path.with_suffix(".dbf")), len(records) + 1),
+                fix="write the right encoding (for example ISO-8859-1) into the .cpg file",
+            ) from exc
     return records, source_crs
 
 
