@@ -13,6 +13,7 @@ import gzip
 import io
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -53,7 +54,8 @@ def rules() -> dict[str, Any]:
 
 def words(header: str) -> tuple[str, ...]:
     """A header as lower-case words: "TimeCreate", "time_create", "Time Create" -> (time, create)."""
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", header)
+    s = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", s)
     s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", s)
     return tuple(re.sub(r"[^a-z0-9]+", " ", s.lower()).split())
 
@@ -186,18 +188,18 @@ def _head(path: Path) -> tuple[bytes, bool]:
         return fh.read(HEAD_BYTES), False
 
 
-def sniff(path: Path) -> tuple[Dialect, list[str]]:
-    """The file's format and dialect, and its header (trimmed, BOM removed)."""
+def sniff(path: Path) -> tuple[Dialect, list[str], str]:
+    """The file's format and dialect, its header (trimmed, BOM removed) and its first text."""
     if not path.exists():
         raise InputError(f"no such file: {path}", fix="check the path")
     raw, compressed = _head(path)
     d = Dialect(compressed=compressed)
     if raw[:4] == b"PAR1":
         d.format = "parquet"
-        return d, []
+        return d, [], ""
     if raw[:4] == b"PK\x03\x04":
         d.format = "xlsx"
-        return d, []
+        return d, [], ""
     if not raw.strip():
         raise InputError("the file is empty", where=str(path), fix="check the download or export")
     if raw[:3] == b"\xef\xbb\xbf":
@@ -237,7 +239,7 @@ def sniff(path: Path) -> tuple[Dialect, list[str]]:
         d.notes.append(f"{d.skip_lines} line(s) before the header row")
     reader = csv.reader(io.StringIO("\n".join(lines[d.skip_lines :])), delimiter=d.delimiter)
     header = [h.strip().lstrip("\ufeff").strip() for h in next(reader, [])]
-    return d, header
+    return d, header, text
 
 
 def _xlsx_sample(path: Path, d: Dialect) -> tuple[list[str], list[list[str | None]]]:
@@ -273,7 +275,7 @@ def _cell_text(v: Any) -> str:
 
 def sample(path: Path) -> tuple[Dialect, list[str], list[list[str | None]]]:
     """Dialect, header and the first SAMPLE_ROWS rows as text, read by DuckDB (never whole)."""
-    d, header = sniff(path)
+    d, header, text = sniff(path)
     if d.format == "xlsx":
         header, rows = _xlsx_sample(path, d)
         return d, header, rows
@@ -287,27 +289,35 @@ def sample(path: Path) -> tuple[Dialect, list[str], list[list[str | None]]]:
             return d, header, [list(r) for r in got]
         if not header:
             return d, header, []
-        # Positional names: DuckDB would rename duplicate or blank headers, ours stay verbatim.
-        names = {f"c{i}": "VARCHAR" for i in range(len(header))}
-        # DuckDB reads cp1252 text as latin-1: the few differing characters do not change roles.
-        enc = "utf-8" if d.encoding.startswith("utf-8") else "latin-1"
-        sql = (
-            "SELECT * FROM read_csv(?, columns = ?, header = true, auto_detect = false, delim = ?,"
-            " quote = ?, escape = ?, skip = ?, encoding = ?, null_padding = true,"
-            f" ignore_errors = true, strict_mode = false) LIMIT {SAMPLE_ROWS}"
-        )
-        params = [str(path), names, d.delimiter, d.quote, d.quote, d.skip_lines, enc]
-        try:
-            got = con.execute(sql, params).fetchall()
-        except duckdb.Error as exc:
-            raise InputError(
-                f"cannot read a sample of the file: {exc}",
-                where=str(path),
-                fix="check that it is a CSV, XLSX or Parquet file",
-            ) from exc
-        return d, header, [list(r) for r in got]
+        if d.encoding.startswith("utf-8"):
+            # Positional names: DuckDB would rename duplicate or blank headers; ours stay verbatim.
+            names = {f"c{i}": "VARCHAR" for i in range(len(header))}
+            sql = (
+                "SELECT * FROM read_csv(?, columns = ?, header = true, auto_detect = false,"
+                " delim = ?, quote = ?, escape = ?, skip = ?, null_padding = true,"
+                f" ignore_errors = true, strict_mode = false) LIMIT {SAMPLE_ROWS}"
+            )
+            params = [str(path), names, d.delimiter, d.quote, d.quote, d.skip_lines]
+            try:
+                return d, header, [list(r) for r in con.execute(sql, params).fetchall()]
+            except duckdb.Error as exc:
+                d.notes.append(f"DuckDB could not read the first rows ({exc}); sampled the head")
     finally:
         con.close()
+    # DuckDB reads only UTF-8 and strict latin-1 here: legacy encodings (cp1252 with curly
+    # quotes and the euro sign) are sampled from the head already decoded by sniff().
+    lines = io.StringIO(text)
+    for _ in range(d.skip_lines + 1):
+        lines.readline()
+    reader = csv.reader(lines, delimiter=d.delimiter, quotechar=d.quote)
+    rows: list[list[str | None]] = []
+    for row in reader:
+        rows.append(list(row))
+        if len(rows) >= SAMPLE_ROWS:
+            break
+    if len(text.encode(d.encoding, errors="replace")) >= HEAD_BYTES - 4096:
+        rows = rows[:-1]  # the head may end inside a record
+    return d, header, rows
 
 
 def _lit(s: str) -> str:
