@@ -103,7 +103,7 @@ def all_charts(tables: dict[str, pd.DataFrame], report: DisparityReport) -> dict
             out["stops_per_1000_residents_by_race"] = rate_chart(
                 pop, "race", "Stops per 1,000 residents, by race", "Stops per 1,000 residents"
             )
-        if ref and race["ratio"].notna().sum() > race["group"].eq(ref).sum():
+        if ref and race.loc[race["group"] != ref, "ratio"].notna().any():
             out["stop_ratios_by_race"] = ratio_chart(race, ref, "How often each group was stopped")
     outcomes = tables.get("outcomes", pd.DataFrame())
     if not outcomes.empty:
