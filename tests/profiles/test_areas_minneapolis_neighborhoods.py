@@ -1,0 +1,56 @@
+"""Minneapolis neighbourhoods (GeoJSON, 87): ids are BDNAME, the name the stop data uses."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+import shapely
+from tests.conftest import real_data
+
+from publicsafety.engine import Store
+from publicsafety.ingest import ingest_file
+
+pytestmark = pytest.mark.real_data
+PROFILE = "minneapolis_neighborhoods"
+FILE = ("minneapolis_neighborhoods_geo", "Neighborhoods.geojson")
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    result = ingest_file(store, real_data(*FILE), PROFILE)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (87, 87, 0)
+    return store
+
+
+def areas_at(store: Store, lon: float, lat: float) -> list[str]:
+    """Ids of the loaded polygons that contain a point (checked with shapely, not the loader)."""
+    rows = store.con.execute("SELECT area_id, geometry FROM areas ORDER BY area_id").fetchall()
+    point = shapely.Point(lon, lat)
+    return [area_id for area_id, wkb in rows if shapely.from_wkb(wkb).contains(point)]
+
+
+def bounds(store: Store) -> tuple[float, float, float, float]:
+    row = store.con.execute(
+        "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM areas"
+    ).fetchone()
+    return (round(row[0], 3), round(row[1], 3), round(row[2], 3), round(row[3], 3))
+
+
+def test_87_neighbourhoods_in_minneapolis(loaded: Store) -> None:
+    row = loaded.con.execute(
+        "SELECT count(DISTINCT area_id), min(city), max(area_set), count(*) FILTER (name = area_id)"
+        " FROM areas"
+    ).fetchone()
+    assert row == (87, "Minneapolis", "neighborhoods", 87)
+    assert bounds(loaded) == (-93.329, 44.891, -93.194, 45.051)
+    assert areas_at(loaded, -93.2581, 44.9736) == ["Downtown East"]  # U.S. Bank Stadium
+
+
+def test_every_stop_neighbourhood_is_an_area_id(loaded: Store) -> None:
+    path = real_data("minneapolis_stops_2017", "mpls_stops_2017.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        names = {r["neighborhood"] for r in csv.DictReader(f) if r["neighborhood"]}
+    ids = {r[0] for r in loaded.con.execute("SELECT area_id FROM areas").fetchall()}
+    assert len(names) == 87
+    assert names == ids
