@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from publicsafety.analysis.disparity.groups import NOT_A_GROUP
 from publicsafety.analysis.disparity.run import DisparityReport
 from publicsafety.analysis.disparity.summary import label
 
@@ -32,7 +33,9 @@ def _left_out(df: pd.DataFrame, value: str, dim: str) -> str:
 
 def rate_chart(rates: pd.DataFrame, dimension: str, title: str, x_title: str) -> str:
     """Horizontal bars with 95% interval whiskers, one bar per group."""
-    data = rates[["group", "rate", "rate_low", "rate_high"]].copy()
+    data = rates.loc[
+        ~rates["group"].isin(NOT_A_GROUP), ["group", "rate", "rate_low", "rate_high"]
+    ].copy()
     data["who"] = [label(dimension, g) for g in data["group"]]
     shown = data.dropna(subset=["rate"]).astype(
         {"rate": float, "rate_low": float, "rate_high": float}
@@ -65,7 +68,8 @@ def ratio_chart(rates: pd.DataFrame, reference: str, title: str) -> str:
     base = alt.Chart(data).encode(
         y=alt.Y("who:N", title=None),
         yOffset="benchmark:N",
-        color=alt.Color("benchmark:N", scale=alt.Scale(range=[BLUE, ORANGE]), title="Benchmark"),
+        # Shape carries the legend (it survives greyscale printing); colour only repeats it.
+        color=alt.Color("benchmark:N", scale=alt.Scale(range=[BLUE, ORANGE]), legend=None),
     )
     points = base.mark_point(filled=True, size=60).encode(
         x=alt.X(
@@ -73,7 +77,7 @@ def ratio_chart(rates: pd.DataFrame, reference: str, title: str) -> str:
             scale=scale,
             title=f"Times as often as {label('race', reference).lower()} (log scale)",
         ),
-        shape="benchmark:N",
+        shape=alt.Shape("benchmark:N", title="Benchmark"),
     )
     whiskers = base.mark_rule().encode(x="ratio_low:Q", x2="ratio_high:Q")
     one = (
