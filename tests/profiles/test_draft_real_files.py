@@ -353,6 +353,23 @@ def test_draft_loads_and_ingests_as_is(case: Case, tmp_path: Path, store: Store)
     assert store.count(case.kind) == case.loaded
 
 
+def test_calls_without_an_origin_column_say_unknown(tmp_path: Path) -> None:
+    for case in (CASES[1], CASES[2], CASES[5]):  # Portland, Sacramento, Albuquerque
+        draft = _draft(case, tmp_path)
+        assert draft.mappings["origin"].const == "unknown", case.folder
+        assert 'origin = { const = "unknown" }' in draft.text
+
+
+def test_void_duplicate_and_test_dispositions_are_suggested_not_applied(tmp_path: Path) -> None:
+    """New Orleans codes VOI / DUP; Alexandria writes TEST-Test Call and DUPPD-Duplicate Police."""
+    nola = _draft(CASES[0], tmp_path)
+    assert '# values = ["DUP", "VOI"]' in nola.text
+    assert load_profile(tmp_path / "draft_calls.toml").exclude == ()
+    alexandria = _draft(CASES[4], tmp_path)
+    hint = next(line for line in alexandria.text.splitlines() if line.startswith("# values ="))
+    assert "DUPPD-Duplicate Police" in hint
+
+
 def test_new_orleans_origin_counts_match_the_source(tmp_path: Path, store: Store) -> None:
     """SOURCE.md: SelfInitiated is 836 Y (officer) and 6,640 N (community)."""
     draft = _draft(CASES[0], tmp_path)

@@ -161,9 +161,10 @@ def render(draft: Draft, crs_note: str, notes: list[str], state: str | None) -> 
     """The draft as TOML, with confidences, reasons and unmapped columns as comments."""
     d = draft.dialect
     lines = [
-        f"# Draft profile for {draft.path.name}, written by `publicsafety profile draft` from the",
-        f"# first {draft.sample_rows:,} rows. Review it before use: each mapping gives how sure the",
-        "# draft is (confidence 0-1) and why. Delete what is wrong, map what is missing.",
+        f"# Draft profile for {draft.path.name}",
+        f"# written by `publicsafety profile draft` from the first {draft.sample_rows:,} rows.",
+        "# Review it before use: each mapping gives how sure the draft is (confidence 0-1) and why.",
+        "# Delete what is wrong, map what is missing, then set city, state and timezone if absent.",
     ]
     lines += [f"# File: {n}" for n in d.notes + (["CRLF line endings"] if d.crlf else [])]
     lines += [f"# Check: {n}" for n in notes]
@@ -199,6 +200,7 @@ def render(draft: Draft, crs_note: str, notes: list[str], state: str | None) -> 
             f"default = {toml(vm['default'])}",
             f"missing = {toml(vm['missing'])}",
         ]
+    lines += exclude_hint(draft)
     if draft.unmapped:
         lines += [
             "",
@@ -213,6 +215,26 @@ def render(draft: Draft, crs_note: str, notes: list[str], state: str | None) -> 
             )
             lines.append(f"#   {col!r}: {desc[:110]}")
     return "\n".join(lines) + "\n"
+
+
+def exclude_hint(draft: Draft) -> list[str]:
+    """A commented-out [[exclude]] for dispositions that usually mean "not a real call"."""
+    m = draft.mappings.get("disposition")
+    if draft.kind != "calls" or not m or not isinstance(m.source, str):
+        return []
+    words_ = rules()["exclude_hint"]["dispositions"]
+    hits = [v for v in draft.shapes[m.source].counts if v.upper().split("-")[0].strip() in words_]
+    if not hits:
+        return []
+    return [
+        "",
+        "# Suggested, not active: these dispositions usually mark duplicate, void or test events.",
+        "# Uncomment to send those rows to quarantine (counted, never lost).",
+        "# [[exclude]]",
+        f"# column = {toml(m.source)}",
+        f"# values = {toml(sorted(hits))}",
+        '# reason = "duplicate, void or test event"',
+    ]
 
 
 def shapes_notes(draft: Draft, m: Mapping) -> list[str]:
@@ -260,6 +282,10 @@ def draft_profile(
             shapes[col] = describe(col, values, words(col), r)
     chosen = propose(kind, header, shapes)
     notes = settle(kind, chosen, shapes)
+    if kind == "calls" and "origin" not in chosen:
+        # Unknown is a value (vocab.Origin), so analyses count these calls rather than drop them.
+        why = "no column says how calls came in; map one (or call types) if the city has it"
+        chosen["origin"] = Mapping("origin", None, 0.5, why, const="unknown")
     place = r["places"].get(city.strip().lower()) if city else None
     crs_note = ""
     read = read_section(d, chosen, shapes, place)
