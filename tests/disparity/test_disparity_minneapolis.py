@@ -21,11 +21,13 @@ pytestmark = pytest.mark.real_data
 
 STOPS = ("minneapolis_stops_2017", "mpls_stops_2017.csv")
 POPULATION = ("minneapolis_neighborhood_demographics_2015", "mpls_demo_2015.csv")
+NEIGHBORHOODS = ("minneapolis_neighborhoods_geo", "Neighborhoods.geojson")
 
 
 @pytest.fixture(scope="module")
 def mpls() -> Iterator[Store]:
     store = memory_store(threads=1)
+    ingest_file(store, real_data(*NEIGHBORHOODS), "minneapolis_neighborhoods")
     ingest_file(store, real_data(*POPULATION), "minneapolis_population_neighborhoods_2015")
     loaded = ingest_file(store, real_data(*STOPS), "minneapolis_stops_cardata")
     assert loaded.rows_loaded == 51_920 and loaded.rows_quarantined == 0
@@ -55,6 +57,34 @@ def test_stops_per_resident_by_race(report: DisparityReport) -> None:
     assert 5.2 < race.loc["black", "ratio_low"] < 5.41 < race.loc["black", "ratio_high"] < 5.6
     # The population file has no other groups: they get no rate, and say why.
     assert race.loc["hispanic", "note"] == "no benchmark for this group"
+
+
+def test_rates_per_neighborhood(report: DisparityReport) -> None:
+    assert report.area_set == "neighborhoods"
+    a = report.area_rates.set_index(["area_id", "group"])
+    # 51,836 of 51,920 stops have a point inside a neighbourhood.
+    assert int(a["events"].sum()) == 51_836
+    # Downtown West: 1,493 stops of black people against 1,507 black residents, the benchmark's
+    # weakness in plain sight (people stopped downtown mostly live elsewhere).
+    assert a.loc[("Downtown West", "black"), "events"] == 1_493
+    assert round(a.loc[("Downtown West", "black"), "rate"]) == 991
+    assert round(a.loc[("Downtown West", "black"), "ratio"], 2) == 4.85
+    assert round(a.loc[("Cedar Riverside", "black"), "ratio"], 2) == 2.44
+    # Camden Industrial has no residents in the population file: counted, no rate.
+    assert a.loc[("Camden Industrial", "black"), "note"] == "no benchmark for this group"
+
+
+def test_area_adjusted_poisson_model(report: DisparityReport) -> None:
+    m = report.models.set_index("area_effects")
+    # 84 neighbourhoods x 2 groups. Within neighbourhood black residents were stopped 4.94 times
+    # as often as white residents; the overdispersion (Pearson chi2 / df = 60) widens the interval.
+    assert m.loc[True, "cells"] == 168
+    assert round(m.loc[True, "rate_ratio"], 2) == 4.94
+    assert (
+        round(m.loc[True, "ratio_low"], 2) == 3.96 and round(m.loc[True, "ratio_high"], 2) == 6.18
+    )
+    assert round(m.loc[True, "dispersion"]) == 60
+    assert round(m.loc[False, "rate_ratio"], 2) == 5.18
 
 
 def test_search_rates_match_a_count_of_the_raw_file(report: DisparityReport) -> None:
@@ -93,6 +123,11 @@ def test_public_summary(report: DisparityReport) -> None:
     assert (
         "Black people were stopped 5.4 times as often as white people, per resident "
         "(95% interval 5.3 to 5.5; 255.0 per 1,000 against 47.1)." in text
+    )
+    assert (
+        "Comparing people within the same neighborhoods, per resident: Black people were stopped "
+        "4.9 times as often as white people (95% interval 3.96 to 6.18, widened for overdispersion)."
+        in text
     )
     assert "does not by itself prove" in text
     assert "commuters, visitors and through-traffic" in text
