@@ -36,7 +36,13 @@ def test_55_csas_add_up_to_the_city_less_the_jail(loaded: Store) -> None:
     assert got[("total", "total")] == (55, 615_724)
     assert got[("sex", "male")] == (55, 287_170)
     assert got[("sex", "female")] == (55, 328_554)
-    assert len(got) == 9  # total, 2 sexes, 6 race groups
+    assert len(got) == 12  # total, 2 sexes, 6 race groups, 3 age bands
+    # Age shares x total: 0-17 is two rows per CSA (under 5, 5-17); 25-64 is not loaded.
+    assert got[("age_band", "0-17")][0] == 55
+    assert round(got[("age_band", "0-17")][1], 1) == 133_451.0
+    assert round(got[("age_band", "18-24")][1], 1) == 76_902.0
+    assert round(got[("age_band", "65+")][1], 4) == 72_776.2273
+    assert loaded.count("population", "dimension = 'age_band'") == 55 * 4
 
 
 def test_race_percentages_become_counts(loaded: Store) -> None:
