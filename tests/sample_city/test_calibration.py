@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -57,7 +58,7 @@ def test_quirks_are_planted_at_the_nopd_rates(city: tuple[Path, float]) -> None:
 
 def test_targets_have_sources_and_plausible_tolerances() -> None:
     for t in T.TARGETS:
-        assert t.source and t.kind in ("published", "design")
+        assert t.source and t.kind in ("published", "measured", "design")
         assert 0 < t.tolerance < abs(t.value)
 
 
@@ -71,3 +72,20 @@ def test_officer_share_target_is_the_new_orleans_2014_2019_mean() -> None:
     shares = [r[share] for r in rows[1:] if r[year] and 2014 <= int(r[year]) <= 2019]
     assert len(shares) == 6
     assert pytest.approx(sum(shares) / 600, abs=5e-5) == T.NOLA_OFFICER_SHARE_2014_2019
+
+
+@pytest.mark.real_data
+def test_hour_of_day_target_is_alexandria_police_peak_over_trough() -> None:
+    path = real_data("alexandria_va_cad_2025_aug_dec", "alexandria_va_cad_2025w35_w52.csv.gz")
+    hours = (
+        duckdb.connect()
+        .execute(
+            f"""SELECT Hour::INT AS h, count(*) FROM read_csv('{path}', all_varchar = true)
+            WHERE Agency = 'POLICE' AND WeekNo::INT >= 41 GROUP BY h ORDER BY h"""
+        )
+        .fetchall()
+    )
+    counts = [n for _, n in hours]
+    assert len(counts) == 24
+    assert (max(counts), min(counts), counts.index(min(counts))) == (928, 225, 5)
+    assert pytest.approx(max(counts) / min(counts)) == T.PEAK_TROUGH_ALEXANDRIA

@@ -2,7 +2,8 @@
 
 The generator is tuned so that its raw files hit these figures; `measure.py` computes the achieved
 values from the files and SAMPLE_CITY.md prints both side by side. `kind` says whether a target
-is a published figure ("published") or a design choice that only gives the data a realistic shape
+is a published figure ("published"), a figure measured here on a real file in ../shared/data
+("measured"), or a design choice that only gives the data a realistic shape
 ("design").
 """
 
@@ -35,6 +36,10 @@ _NOPD_CAD_TOTAL = 458_255 + 11_213 + 16_521 + 230
 DUPLICATE_SHARE = 11_213 / _NOPD_CAD_TOTAL
 VOID_SHARE = 16_521 / _NOPD_CAD_TOTAL
 TEST_SHARE = 230 / _NOPD_CAD_TOTAL
+
+# Hour-of-day peak over trough of police calls in the Alexandria VA CAD export, weeks 41-52 of
+# 2025 (the complete period per its SOURCE.md): 928 calls in hour 09 over 225 in hour 05.
+PEAK_TROUGH_ALEXANDRIA = 928 / 225
 
 TARGETS: tuple[Target, ...] = (
     Target(
@@ -176,10 +181,11 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "peak_trough_hour_ratio",
         "calls in the busiest hour of the day over calls in the quietest",
-        3.5,
-        1.0,
-        "design: hour-of-day shape of New Orleans and Seattle calls (trough 04-06, peak 15-19)",
-        kind="design",
+        PEAK_TROUGH_ALEXANDRIA,
+        0.8,
+        "Alexandria VA 911 CAD export, police calls 2025-10-05 to 2025-12-27 (../shared/data):"
+        " busiest hour 4.1 times the quietest (05:00)",
+        kind="measured",
     ),
 )
 
