@@ -49,6 +49,8 @@ def test_header_words_and_scores() -> None:
     )
     assert header_score("Priority_Number", ["priority"]) == (0.7, "priority")
     assert header_score("Signal Code", ["type code", "call type code"]) == (0.0, "")
+    # dBase cuts shapefile headers at 10 characters.
+    assert header_score("Neighborho", ["neighborhood"]) == (0.9, "neighborhood")
 
 
 def test_cp1252_semicolons_title_line_day_first_and_sentinels(tmp_path: Path, store: Store) -> None:

@@ -370,6 +370,21 @@ def test_void_duplicate_and_test_dispositions_are_suggested_not_applied(tmp_path
     assert "DUPPD-Duplicate Police" in hint
 
 
+def test_other_kinds_baltimore_arrests(tmp_path: Path, store: Store) -> None:
+    """Not a calls or stops file, but drafts the same way: letters for race, cut shapefile names."""
+    path = real_data("baltimore_arrests_2019_2021", "baltimore_arrests_2019_2021.csv")
+    draft = draft_profile(path, "arrests", tmp_path / "balt_arrests.toml", city="Baltimore")
+    expected = {
+        "arrest_id": "ArrestNumb", "arrested_at": "ArrestDate", "subject_race": "Race",
+        "subject_sex": "Gender", "subject_age": "Age", "district": "District", "beat": "Post",
+        "neighborhood": "Neighborho", "lat": "Latitude", "lon": "Longitude",
+    }  # fmt: skip
+    assert {k: draft.role(k) for k in expected} == expected
+    assert draft.values["subject_race"]["map"]["B"] == "black"
+    result = ingest_file(store, path, tmp_path / "balt_arrests.toml")
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (41127, 41127, 0)
+
+
 def test_new_orleans_origin_counts_match_the_source(tmp_path: Path, store: Store) -> None:
     """SOURCE.md: SelfInitiated is 836 Y (officer) and 6,640 N (community)."""
     draft = _draft(CASES[0], tmp_path)

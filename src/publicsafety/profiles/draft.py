@@ -282,6 +282,12 @@ def draft_profile(
             shapes[col] = describe(col, values, words(col), r)
     chosen = propose(kind, header, shapes)
     notes = settle(kind, chosen, shapes)
+    for role in ("lon", "lng", "lat", "x", "y"):
+        m = chosen.get(role)
+        if m and isinstance(m.source, str) and m.parse == "float":
+            zeros = sum(n for v, n in shapes[m.source].counts.items() if _is_zero(v))
+            if zeros:
+                m.reason += f"; {zeros:,} sampled values are 0, usually a missing point"
     if kind == "calls" and "origin" not in chosen:
         # Unknown is a value (vocab.Origin), so analyses count these calls rather than drop them.
         why = "no column says how calls came in; map one (or call types) if the city has it"
@@ -356,3 +362,10 @@ def _pairs(
         if x and y:
             out.append((x, y))
     return out
+
+
+def _is_zero(value: str) -> bool:
+    try:
+        return float(value) == 0
+    except ValueError:
+        return False

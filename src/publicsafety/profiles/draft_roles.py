@@ -46,6 +46,9 @@ def header_score(header: str, synonyms: list[str]) -> tuple[float, str]:
         sw = tuple(syn.split())
         if hw == sw or "".join(hw) == "".join(sw):
             return 1.0, syn
+        # Shapefile (dBase) headers are cut at 10 characters: "Neighborho", "ChargeDesc".
+        if len(header) == 10 and "".join(sw).startswith("".join(hw)) and best < 0.9:
+            best, why = 0.9, syn
         if sw and set(sw) <= set(hw):
             score = max(0.5, 0.75 - 0.05 * (len(hw) - len(sw)))
             if score > best:
