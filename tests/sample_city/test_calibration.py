@@ -89,3 +89,26 @@ def test_hour_of_day_target_is_alexandria_police_peak_over_trough() -> None:
     assert len(counts) == 24
     assert (max(counts), min(counts), counts.index(min(counts))) == (928, 225, 5)
     assert pytest.approx(max(counts) / min(counts)) == T.PEAK_TROUGH_ALEXANDRIA
+
+
+@pytest.mark.real_data
+def test_poverty_target_is_the_pilot_counties_mean() -> None:
+    path = real_data(
+        "pilot_counties_tract_pop_poverty_fara2019", "pilot_county_tracts_fara2019.csv"
+    )
+    rates = (
+        duckdb.connect()
+        .execute(
+            f"""SELECT county, sum(pop2010 * poverty_rate) / sum(pop2010) / 100 FROM read_csv('{path}')
+            WHERE poverty_rate IS NOT NULL GROUP BY county ORDER BY county"""
+        )
+        .fetchall()
+    )
+    assert [c for c, _ in rates] == [
+        "Baltimore city",
+        "Bernalillo County",
+        "Hennepin County",
+        "Orleans Parish",
+        "San Joaquin County",
+    ]
+    assert pytest.approx(sum(r for _, r in rates) / 5, abs=5e-6) == T.POVERTY_PILOT_COUNTIES

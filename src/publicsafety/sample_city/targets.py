@@ -37,6 +37,10 @@ DUPLICATE_SHARE = 11_213 / _NOPD_CAD_TOTAL
 VOID_SHARE = 16_521 / _NOPD_CAD_TOTAL
 TEST_SHARE = 230 / _NOPD_CAD_TOTAL
 
+# Poverty: mean over the five pilot counties of the tract poverty rate weighted by 2010
+# population, from the USDA Food Access Research Atlas 2019 extract.
+POVERTY_PILOT_COUNTIES = 0.18321
+
 # Hour-of-day peak over trough of police calls in the Alexandria VA CAD export, weeks 41-52 of
 # 2025 (the complete period per its SOURCE.md): 928 calls in hour 09 over 225 in hour 05.
 PEAK_TROUGH_ALEXANDRIA = 928 / 225
@@ -164,10 +168,12 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "poverty_rate",
         "share of residents below the poverty line, citywide",
-        0.20,
+        POVERTY_PILOT_COUNTIES,
         0.04,
-        "design: a mid-sized US city; neighbourhood rates spread from under 10 % to over 35 %",
-        kind="design",
+        "USDA Food Access Research Atlas 2019 tracts (ACS 2014-2018) in ../shared/data: mean of the"
+        " five pilot counties' population-weighted poverty rates (Orleans 24.3 %, Baltimore 21.9 %,"
+        " Bernalillo 17.7 %, San Joaquin 16.4 %, Hennepin 11.2 %)",
+        kind="measured",
     ),
     Target(
         "summer_winter_ratio",
