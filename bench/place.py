@@ -2,7 +2,7 @@
 
 The polygons are Voronoi cells tiling a city-sized box, densified to about the vertex count of
 real neighbourhood boundaries. Times, medians of 3 runs, one DuckDB thread:
-  assign  areas.assign_points on numpy arrays (the geometry work alone);
+  assign  geo.assign_points on numpy arrays (the geometry work alone);
   place   areas.place end to end: fetch lon/lat from the store, assign, write `placements`.
 
     python bench/place.py [--points 1000000] [--polygons 200] [--runs 3]
@@ -19,7 +19,7 @@ import pyarrow as pa
 import shapely
 
 from publicsafety.engine import memory_store
-from publicsafety.ingest import areas
+from publicsafety.ingest import areas, geo
 
 # A box about 30 km by 25 km, around a fictional city.
 XMIN, YMIN, XMAX, YMAX = -92.3, 37.9, -91.95, 38.15
@@ -59,7 +59,7 @@ def main() -> None:
     lon[rng.random(args.points) < 0.01] = np.nan
     vertices = int(shapely.get_num_coordinates(np.array(polys, dtype=object)).sum())
 
-    t_assign = median_seconds(lambda: areas.assign_points(lon, lat, polys), args.runs)
+    t_assign = median_seconds(lambda: geo.assign_points(lon, lat, polys), args.runs)
 
     store = memory_store(threads=1)
     con = store.con

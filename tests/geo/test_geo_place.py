@@ -13,7 +13,7 @@ from shapely.geometry import Polygon, box
 
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
-from publicsafety.ingest import areas
+from publicsafety.ingest import areas, geo
 from publicsafety.profiles import Profile, parse_profile
 
 CITY = "Sample Town"
@@ -347,6 +347,6 @@ def test_assign_points_matches_brute_force_on_random_overlaps(seed: int) -> None
     lon = rng.integers(-4, 60, 2000) / 4
     lat = rng.integers(-4, 60, 2000) / 4
     lon[::97] = np.nan
-    got = areas.assign_points(lon, lat, polys)
+    got = geo.assign_points(lon, lat, polys)
     assert got.index.tolist() == brute_force(lon, lat, polys)
     assert got.on_boundary.sum() > 0 and got.multiple.sum() > 0

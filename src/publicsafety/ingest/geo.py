@@ -10,6 +10,7 @@ import codecs
 import difflib
 import json
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -339,3 +340,62 @@ def _projector(transformer: pyproj.Transformer) -> Any:
         return np.column_stack([lon, lat])
 
     return project
+
+
+@dataclass
+class Assignment:
+    """Index into the polygon list for each point (-1: in none), and match details."""
+
+    index: np.ndarray
+    multiple: np.ndarray
+    on_boundary: np.ndarray
+
+
+def assign_points(lon: np.ndarray, lat: np.ndarray, geoms: Sequence[object]) -> Assignment:
+    """The first polygon (in list order) containing each point; vectorised with shapely 2.
+
+    Points are sorted by longitude once, so each polygon's bounding box selects its candidates with
+    a binary search plus a latitude test on that slice, and only those go to `contains_xy`. Points
+    in no polygon's interior get a second pass with `intersects_xy`, so a point exactly on an edge
+    (street centre lines are often boundaries) still lands in an area.
+    """
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    order = np.argsort(np.where(finite, lon, np.inf), kind="stable")
+    xs, ys = lon[order], lat[order]
+    n_finite = int(finite.sum())
+    index = np.full(len(lon), -1, dtype=np.int32)
+    hits = np.zeros(len(lon), dtype=np.int32)
+    boundary = np.zeros(len(lon), dtype=bool)
+    polys = np.asarray(geoms, dtype=object)
+    shapely.prepare(polys)
+    bounds = shapely.bounds(polys)
+
+    def candidates(i: int) -> np.ndarray:
+        xmin, ymin, xmax, ymax = bounds[i]
+        lo = int(np.searchsorted(xs[:n_finite], xmin, side="left"))
+        hi = int(np.searchsorted(xs[:n_finite], xmax, side="right"))
+        seg = ys[lo:hi]
+        return np.flatnonzero((seg >= ymin) & (seg <= ymax)) + lo
+
+    for i, poly in enumerate(polys):
+        cand = candidates(i)
+        if cand.size:
+            inside = cand[shapely.contains_xy(poly, xs[cand], ys[cand])]
+            hits[inside] += 1
+            first = inside[index[inside] < 0]
+            index[first] = i
+    if (index[:n_finite] < 0).any():
+        for i, poly in enumerate(polys):
+            cand = candidates(i)
+            cand = cand[index[cand] < 0]
+            if cand.size:
+                edge = cand[shapely.intersects_xy(poly, xs[cand], ys[cand])]
+                index[edge] = i
+                boundary[edge] = True
+    out = Assignment(np.empty_like(index), np.empty_like(boundary), np.empty_like(boundary))
+    out.index[order] = index
+    out.multiple[order] = hits > 1
+    out.on_boundary[order] = boundary
+    return out
