@@ -212,3 +212,22 @@ def test_cli_writes_the_draft_and_reports_json(tmp_path: Path) -> None:
     assert got == {"call_id": "CAD Event Number", "priority": "Priority", "origin": "Call Type",
                    "origin_raw": "Call Type"}  # fmt: skip
     assert load_profile(out).values["origin"].lookup("onview") == "officer"
+
+
+def test_x_y_by_range_wgs84_or_state_plane(tmp_path: Path) -> None:
+    """ArcGIS exports call both WGS84 degrees and projected feet X / Y: the values decide."""
+    degrees = "OBJECTID,X,Y\n1,-106.65,35.08\n2,-106.60,35.10\n"
+    d = draft_profile(
+        write(tmp_path, "deg.csv", degrees), "incidents", tmp_path / "deg_incidents.toml"
+    )
+    assert (d.role("lon"), d.role("lat"), d.role("x")) == ("X", "Y", None)
+    assert "crs" not in d.read
+    feet = "OBJECTID,X,Y\n1,3692036,543335\n2,3674955,527281\n"
+    f = draft_profile(write(tmp_path, "ft.csv", feet), "incidents", tmp_path / "ft_incidents.toml")
+    assert (f.role("x"), f.role("y"), f.role("lon")) == ("X", "Y", None)
+    # Louisiana North, South and Offshore all hold this point; without a city the draft
+    # takes one, says so with a low confidence and lists the others.
+    assert f.read["crs"] == "EPSG:3451"
+    assert "3 zones hold the median point" in f.text and "EPSG:3452" in f.text
+    nola = draft_profile(tmp_path / "ft.csv", "incidents", None, city="New Orleans")
+    assert nola.read["crs"] == "EPSG:3452"
