@@ -80,6 +80,19 @@ def test_store_holds_what_was_loaded(demo: tuple[Path, dict]) -> None:
             "alarm": by_source["ALARM CALL"],
             "community": sum(n for s, n in raw if s not in ("ONVIEW", "ALARM CALL")),
         }
+        # Negative and over-24-hour durations load as they are, for the analyses to handle.
+        q = quirks(ws / "sample_city" / "raw")
+        negative = con.execute(
+            "SELECT count(*) FROM calls WHERE cleared_at < arrived_at"
+        ).fetchone()
+        assert negative == (q["negative_duration"],) == (40,)
+        long = con.execute(
+            "SELECT count(*) FROM calls WHERE cleared_at > received_at + INTERVAL 24 HOUR"
+        ).fetchone()
+        assert long == (q["over_24_hours"],)
+        assert con.execute("SELECT count(*) FROM calls WHERE arrived_at IS NULL").fetchone() == (
+            q["missing_arrival"],
+        )
         categories = con.execute(
             "SELECT DISTINCT crime_category FROM incidents ORDER BY 1"
         ).fetchall()
