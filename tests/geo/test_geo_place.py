@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
 from publicsafety.engine import Store
@@ -350,3 +352,32 @@ def test_assign_points_matches_brute_force_on_random_overlaps(seed: int) -> None
     got = geo.assign_points(lon, lat, polys)
     assert got.index.tolist() == brute_force(lon, lat, polys)
     assert got.on_boundary.sum() > 0 and got.multiple.sum() > 0
+
+
+grid = st.integers(0, 12)
+
+
+@st.composite
+def framed_squares(draw: st.DrawFn) -> shapely.Geometry:
+    """A square on the integer grid, sometimes with a square hole."""
+    x, y, size = draw(grid), draw(grid), draw(st.integers(2, 8))
+    shell = box(x, y, x + size, y + size)
+    if size >= 4 and draw(st.booleans()):
+        return shell.difference(box(x + 1, y + 1, x + size - 1, y + size - 1))
+    return shell
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    polys=st.lists(framed_squares(), min_size=1, max_size=8),
+    pts=st.lists(st.tuples(grid, grid), min_size=1, max_size=60),
+)
+def test_assign_points_property_first_containing_then_first_touching(
+    polys: list, pts: list[tuple[int, int]]
+) -> None:
+    lon = np.array([p[0] for p in pts], dtype="float64")
+    lat = np.array([p[1] for p in pts], dtype="float64")
+    got = geo.assign_points(lon, lat, polys)
+    assert got.index.tolist() == brute_force(lon, lat, polys)
+    # A point counts as multiple only when two interiors hold it, and never also as an edge point.
+    assert not (got.multiple & got.on_boundary).any()
