@@ -191,7 +191,8 @@ def load_areas(
 
     An area set of the same name and city is replaced (with its quarantined features from earlier
     loads). Features without an id or a polygon go to `quarantine`. Afterwards every event row of
-    the city is placed in the new set.
+    the city is placed in the new set. Features sharing an id stay separate rows (a multi-part area
+    split over records), so each keeps its source line. The caller owns the transaction.
     """
     path = Path(path)
     spec = profile.areas
