@@ -25,7 +25,10 @@ def alexandria_police_complete_weeks() -> pd.DataFrame:
         .execute(
             """SELECT NULL AS call_type_code, Problem AS call_type, count(*) AS calls
                FROM read_csv(?, all_varchar = true)
-               WHERE Agency = 'POLICE' AND Response_Date >= '2025-10-05' GROUP BY ALL""",
+               WHERE Agency = 'POLICE' AND Response_Date >= '2025-10-05'
+                 AND Disposition NOT IN ('DUPPD-Duplicate Police', 'DUPFD-Duplicate Call Fire',
+                                         'TEST-Test Call', 'TST-Test Call')
+               GROUP BY ALL""",
             [str(path)],
         )
         .df()

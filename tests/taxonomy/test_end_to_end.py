@@ -8,7 +8,7 @@ import pytest
 from publicsafety.engine import Store
 from publicsafety.ingest import ingest_file
 from publicsafety.taxonomy import classify, unmapped
-from tests.conftest import real_data
+from tests.conftest import ROOT, real_data
 from tests.taxonomy.realtypes import REAL_FILES
 
 pytestmark = pytest.mark.real_data
@@ -63,28 +63,45 @@ def test_seattle_keeps_initial_type_and_classifies_on_final(store: Store) -> Non
     assert row[3].startswith("map seattle.csv:") and row[3].endswith(" suspicious")
 
 
+def documented_time_table() -> dict[str, list[str]]:
+    text = (ROOT / "docs" / "category-shares.md").read_text(encoding="utf-8")
+    lines = text.split("| category | share of police calls |", 1)[1].splitlines()[2:]
+    table = {}
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        table[cells[0]] = cells[1:]
+    return table
+
+
 def test_alexandria_officer_time_by_category(store: Store) -> None:
     """Police calls of the complete weeks 41-52 (SOURCE.md): share of calls and of call time
-    (clear minus arrival or dispatch, 0-24 h) per category; cited in docs/category-shares.md."""
+    (clear minus arrival or dispatch, 0-24 h) per category, for all calls and for calls not
+    started by an officer; must match the table in docs/category-shares.md."""
     ingest(store, "Alexandria")
     classify(store, "Alexandria")
     rows = store.con.execute(
         """
         WITH c AS (
-          SELECT category,
+          SELECT category, origin IS DISTINCT FROM 'officer' AS not_officer,
                  CASE WHEN cleared_at >= coalesce(arrived_at, dispatched_at)
                        AND cleared_at - coalesce(arrived_at, dispatched_at) <= INTERVAL 24 HOUR
                       THEN epoch(cleared_at - coalesce(arrived_at, dispatched_at)) / 3600.0 END AS hours
           FROM calls
           WHERE upper(agency) = 'POLICE' AND received_at >= TIMESTAMP '2025-10-05'
         )
-        SELECT category, count(*) AS calls, sum(hours) AS hours FROM c GROUP BY category ORDER BY category
+        SELECT category, count(*), coalesce(sum(hours), 0),
+               count(*) FILTER (WHERE not_officer), coalesce(sum(hours) FILTER (WHERE not_officer), 0)
+        FROM c GROUP BY category ORDER BY category
         """
     ).fetchall()
-    calls = {r[0]: r[1] for r in rows}
-    hours = {r[0]: r[2] or 0.0 for r in rows}
-    total_calls, total_hours = sum(calls.values()), sum(hours.values())
-    assert calls["violent_crime"] == 86
-    assert round(100 * calls["violent_crime"] / total_calls, 1) == 0.6
-    assert round(100 * hours["violent_crime"] / total_hours, 1) == 1.3
-    assert round(100 * hours["administrative"] / total_hours, 1) == 30.3
+    assert sum(r[1] for r in rows) == 14_384  # duplicates and test calls are quarantined
+    totals = [sum(r[i] for r in rows) for i in range(1, 5)]
+    documented = documented_time_table()
+    assert set(documented) == {r[0] for r in rows}
+    for row in rows:
+        got = [f"{100 * row[i] / totals[i - 1]:.1f}" for i in range(1, 5)]
+        assert got == documented[row[0]], row[0]
+    violent = next(r for r in rows if r[0] == "violent_crime")
+    assert violent[1] == 59

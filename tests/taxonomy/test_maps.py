@@ -40,7 +40,7 @@ def test_every_city_has_a_valid_map() -> None:
 
 def test_base_rules_parse_and_name_known_values() -> None:
     rules = keyword_rules()
-    assert len(rules) == len({r.name for r in rules}) == 80
+    assert len(rules) == len({r.name for r in rules}) == 83
     with base_path().open(newline="", encoding="utf-8") as fh:
         assert all(len(rec) == 6 for rec in csv.reader(fh))
     assert all(0 < r.confidence <= 1 for r in rules)
