@@ -34,7 +34,7 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 
 bench: install
-	$(BIN)/python bench/ingest.py
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 serve: install
 	$(BIN)/publicsafety serve --workspace $(WORKSPACE)

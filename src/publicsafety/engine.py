@@ -58,8 +58,10 @@ class Store:
 
     def count(self, name: str, where: str | None = None) -> int:
         sql = f'SELECT count(*) FROM "{name}"' + (f" WHERE {where}" if where else "")
-        row = self.con.execute(sql).fetchone()
-        return int(row[0]) if row else 0
+        # fetchall: with DuckDB 2.0 a fetchone() leaves the result open and a later
+        # con.register() on the same connection fails.
+        rows = self.con.execute(sql).fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def close(self) -> None:
         if self._con is not None:

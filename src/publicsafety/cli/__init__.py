@@ -7,8 +7,10 @@ short message with a hint, never a traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
+import duckdb
 import typer
 
 from publicsafety.errors import PublicSafetyError
@@ -34,3 +36,15 @@ def main() -> None:
     except PublicSafetyError as exc:
         typer.secho(f"Error: {exc.message}", fg=typer.colors.RED, err=True)
         sys.exit(2)
+    except duckdb.Error as exc:
+        if os.environ.get("PUBLICSAFETY_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0]
+        typer.secho(
+            f"Error: the data engine stopped: {first}\n"
+            "How to fix: check the file against its profile (`publicsafety profile show NAME`);"
+            " run again with PUBLICSAFETY_DEBUG=1 for the full traceback and report it if it persists.",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        sys.exit(3)
