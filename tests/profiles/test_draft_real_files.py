@@ -307,9 +307,17 @@ CASES = [
 ]
 
 
+_DRAFTS: dict[str, Draft] = {}
+
+
 def _draft(case: Case, tmp_path: Path) -> Draft:
-    path = real_data(case.folder, case.file)
-    return draft_profile(path, case.kind, tmp_path / f"draft_{case.kind}.toml", city=case.city)
+    """The draft of a case's file, written to tmp_path; drafted once per test session."""
+    out = tmp_path / f"draft_{case.kind}.toml"
+    if case.folder not in _DRAFTS:
+        path = real_data(case.folder, case.file)
+        _DRAFTS[case.folder] = draft_profile(path, case.kind, out, city=case.city)
+    out.write_text(_DRAFTS[case.folder].text, encoding="utf-8")
+    return _DRAFTS[case.folder]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.folder for c in CASES])
