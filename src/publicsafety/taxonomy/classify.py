@@ -19,9 +19,13 @@ from publicsafety.taxonomy.base import propose_keyword
 from publicsafety.taxonomy.maps import NORMALIZE_SQL, CityMap, find_map
 
 # Which call type a call is classified on: the final one, else the one at intake.
-CODE_SQL = "nullif(trim(upper(coalesce(call_type_code, initial_call_type_code))), '')"
-TEXT_SQL = NORMALIZE_SQL.format(col="coalesce(call_type, initial_call_type)")
+# Calls are matched on these raw values; the normalising (a regular expression) runs only on
+# their distinct combinations, never per row.
+RAW_CODE_SQL = "coalesce(call_type_code, initial_call_type_code)"
+RAW_TEXT_SQL = "coalesce(call_type, initial_call_type)"
 USED_SQL = "CASE WHEN call_type_code IS NULL AND call_type IS NULL THEN 'initial' ELSE 'final' END"
+CODE_SQL = "nullif(trim(upper(raw_code)), '')"
+TEXT_SQL = NORMALIZE_SQL.format(col="raw_text")
 
 
 @dataclass(frozen=True)
@@ -85,22 +89,24 @@ def classify_city(store: Store, city: str, workspace: Path | None = None) -> Cla
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _tax_keys AS
-        WITH keys AS (
-          SELECT DISTINCT {CODE_SQL} AS code, {TEXT_SQL} AS text, {USED_SQL} AS used
+        WITH raw AS (
+          SELECT DISTINCT {RAW_CODE_SQL} AS raw_code, {RAW_TEXT_SQL} AS raw_text, {USED_SQL} AS used
           FROM calls WHERE city = $city
+        ), keys AS (
+          SELECT raw_code, raw_text, used, {CODE_SQL} AS code, {TEXT_SQL} AS text FROM raw
         ), scored AS (
-          SELECT k.code, k.text, k.used, m.category, m.responder, m.rule,
+          SELECT k.raw_code, k.raw_text, k.used, m.category, m.responder, m.rule,
                  CASE WHEN m.code = k.code AND m.text = k.text THEN 3
                       WHEN m.code = k.code THEN 2 ELSE 1 END AS score
           FROM keys k JOIN _tax_map m
             ON (m.code IS NOT NULL AND m.code = k.code) OR (m.text IS NOT NULL AND m.text = k.text)
         )
-        SELECT k.code, k.text, k.used,
+        SELECT k.raw_code, k.raw_text, k.used, k.code, k.text,
                arg_max(s.category, s.score) AS category,
                arg_max(s.responder, s.score) AS responder,
                arg_max(s.rule, s.score) AS rule
         FROM keys k LEFT JOIN scored s
-          ON s.code IS NOT DISTINCT FROM k.code AND s.text IS NOT DISTINCT FROM k.text
+          ON s.raw_code IS NOT DISTINCT FROM k.raw_code AND s.raw_text IS NOT DISTINCT FROM k.raw_text
              AND s.used = k.used
         GROUP BY ALL
         """,
@@ -145,8 +151,8 @@ def classify_city(store: Store, city: str, workspace: Path | None = None) -> Cla
                category_rule = CASE WHEN k.used = 'initial' THEN k.rule || ' [initial type]' ELSE k.rule END
         FROM _tax_keys k
         WHERE calls.city = $city
-          AND {CODE_SQL} IS NOT DISTINCT FROM k.code
-          AND {TEXT_SQL} IS NOT DISTINCT FROM k.text
+          AND {RAW_CODE_SQL} IS NOT DISTINCT FROM k.raw_code
+          AND {RAW_TEXT_SQL} IS NOT DISTINCT FROM k.raw_text
           AND {USED_SQL} = k.used
         """,
         {"city": city},
