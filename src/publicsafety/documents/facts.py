@@ -167,9 +167,10 @@ def _stops(store: Store, city: str, m: int) -> dict[str, Any] | None:
         "total": total,
         "by_race": _breakdown([(str(r), int(c)) for r, c in races], total, m),
         "searched": searched,
-        "searched_share": _pct(searched, total),
+        "search_recorded": _publishable(search_known, m),
+        "searched_share": _pct(searched, search_known),  # of stops where it was recorded
         "arrested": arrested,
-        "arrested_share": _pct(arrested, total),
+        "arrested_share": _pct(arrested, arrest_known),
         "sources": _sources(store, city, "stops"),
     }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from publicsafety.documents.records import city_info, due_dates, load_law, request_fields
+from publicsafety.documents.resources import load_resources
 from publicsafety.documents.render import (
     TEMPLATES,
     html_to_pdf,
@@ -69,6 +70,7 @@ def city_context(city: str, lang: str, facts: dict[str, Any] | None = None) -> d
         "dues": due_dates(info["state"], date.today()),
         "fields": request_fields(),
         "facts": facts or {},
+        "resources": load_resources(city),
         "has_data": bool(facts),
     }
 
