@@ -72,8 +72,13 @@ def real_types(city: str) -> pd.DataFrame:
     )
 
 
-def vera_types(city: str) -> pd.DataFrame:
-    """call_type_code (none), call_type, calls, vera_category from Vera's list for one city."""
+# Initial (intake) call-type columns of Vera's list, for the cities that report both.
+VERA_INITIAL_COLUMNS = {"New Orleans": "InitialTypeText", "Seattle": "Initial Call Type"}
+
+
+def vera_types(city: str, column: str | None = None) -> pd.DataFrame:
+    """call_type_code (none), call_type, calls, vera_category from Vera's list for one city
+    (the final call-type column unless `column` names another; names compared trimmed)."""
     path = real_data("vera_911_call_type_taxonomy", "call_types_by_city.csv")
     return (
         duckdb.connect()
@@ -81,8 +86,8 @@ def vera_types(city: str) -> pd.DataFrame:
             """SELECT NULL AS call_type_code, "Field 1" AS call_type,
                       coalesce(try_cast("Count" AS BIGINT), 0) AS calls, "Category" AS vera_category
                FROM read_csv(?, all_varchar = true)
-               WHERE City = ? AND Column_name = ? ORDER BY calls DESC, call_type""",
-            [str(path), city, VERA_COLUMNS[city]],
+               WHERE City = ? AND trim(Column_name) = ? ORDER BY calls DESC, call_type""",
+            [str(path), city, column or VERA_COLUMNS[city]],
         )
         .df()
     )

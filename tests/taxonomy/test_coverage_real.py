@@ -8,7 +8,14 @@ import pytest
 from publicsafety.engine import Store
 from publicsafety.taxonomy import classify, find_map
 from publicsafety.taxonomy.maps import covered
-from tests.taxonomy.realtypes import REAL_FILES, VERA_COLUMNS, real_types, triples, vera_types
+from tests.taxonomy.realtypes import (
+    REAL_FILES,
+    VERA_COLUMNS,
+    VERA_INITIAL_COLUMNS,
+    real_types,
+    triples,
+    vera_types,
+)
 
 pytestmark = pytest.mark.real_data
 
@@ -75,3 +82,13 @@ def test_map_covers_vera_city(city: str) -> None:
     assert total == VERA_TOTALS[city]
     assert hit / total >= 0.98
     assert hit == total
+
+
+@pytest.mark.parametrize(("city", "total"), [("New Orleans", 2_354_808), ("Seattle", 3_923_067)])
+def test_map_also_covers_initial_call_types(city: str, total: int) -> None:
+    """Calls are classified on the final type, but the initial type is kept and mapped too, so
+    an analysis of what callers reported (or a call without a final type) is covered."""
+    types = vera_types(city, VERA_INITIAL_COLUMNS[city])
+    city_map = find_map(city)
+    assert city_map is not None
+    assert covered(city_map, triples(types)) == (total, total)
