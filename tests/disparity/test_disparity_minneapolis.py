@@ -75,7 +75,11 @@ def test_rates_per_neighborhood(report: DisparityReport) -> None:
 
 
 def test_area_adjusted_poisson_model(report: DisparityReport) -> None:
-    m = report.models.set_index("area_effects")
+    fitted = report.models[report.models.note == ""]
+    assert fitted["group"].tolist() == ["black", "black"]
+    left_out = report.models[report.models.note != ""]
+    assert set(left_out["note"]) == {"no benchmark for this group"}  # only black and white counts
+    m = fitted.set_index("area_effects")
     # 84 neighbourhoods x 2 groups. Within neighbourhood black residents were stopped 4.94 times
     # as often as white residents; the overdispersion (Pearson chi2 / df = 60) widens the interval.
     assert m.loc[True, "cells"] == 168
@@ -122,7 +126,7 @@ def test_public_summary(report: DisparityReport) -> None:
     text = summarize(tables, report)
     assert (
         "Black people were stopped 5.4 times as often as white people, per resident "
-        "(95% interval 5.3 to 5.5; 255.0 per 1,000 against 47.1)." in text
+        "(95% interval 5.3 to 5.5; 255.0 per 1,000 residents against 47.1)." in text
     )
     assert (
         "Comparing people within the same neighborhoods, per resident: Black people were stopped "

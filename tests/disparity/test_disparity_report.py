@@ -21,7 +21,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning"
 )
 
-# Area A: 1,000 black and 1,000 white residents; area B: 1,000 black and 3,000 white.
+# Area A: 1,000 black, 1,000 white and 500 native american residents; area B: 1,000 black and 3,000 white.
 POPULATION = {
     ("A", "black"): 1000,
     ("A", "white"): 1000,
@@ -67,15 +67,17 @@ def build(store: Store, city: str = "Testville") -> None:
             placements.append(
                 {"kind": "arrests", "row_id": rid, "area_set": "tracts", "area_id": area}
             )
-    stops += [
-        {
-            "city": city,
-            "row_id": len(stops) + i,
-            "subject_race": "native american",
-            "search_conducted": False,
-        }
-        for i in range(3)
-    ]
+    for _ in range(3):  # three stops: too few to say anything about
+        rid = len(stops)
+        stops.append(
+            {
+                "city": city,
+                "row_id": rid,
+                "subject_race": "native american",
+                "search_conducted": False,
+            }
+        )
+        placements.append({"kind": "stops", "row_id": rid, "area_set": "tracts", "area_id": "A"})
     insert(store, "stops", stops)
     insert(store, "arrests", arrests)
     insert(store, "placements", placements)
@@ -132,7 +134,9 @@ def test_area_rates_and_models(testville: Store) -> None:
     assert report.area_set == "tracts"
     area = report.area_rates[report.area_rates.group == "black"].set_index("area_id")
     assert area["ratio"].round(9).tolist() == [2.0, 2.0]
-    m = report.models.set_index(["benchmark_kind", "area_effects"])
+    models = report.models
+    assert set(models.loc[models.note != "", "group"]) == {"native american"}
+    m = models[models.note == ""].set_index(["benchmark_kind", "area_effects"])
     # Within area the model recovers the ratio of 2 exactly (the data fit it perfectly); without
     # area effects it gives the citywide 2.4. Against arrests the ratio is 1 either way.
     assert m.loc[("population", True), "rate_ratio"] == pytest.approx(2.0)

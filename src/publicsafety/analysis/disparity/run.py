@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from publicsafety.analysis.disparity import gfk, outcomes, rates, veil
-from publicsafety.analysis.disparity.groups import DIMENSIONS, reference_for
+from publicsafety.analysis.disparity.groups import DIMENSIONS, MIN_EVENTS, TOO_FEW, reference_for
 from publicsafety.engine import Store
 from publicsafety.errors import ProfileError, PublicSafetyError
 from publicsafety.profiles import load_profile
@@ -187,6 +187,18 @@ def _models(
     kinds = ["population"] + (["arrests"] if has_arrests else [])
     for kind in kinds:
         cells = gfk.stop_cells(store, area_set=area_set, benchmark=kind, city=city)
+        # The too-few rule holds in models too: a group with under MIN_EVENTS stops in cells
+        # that have a benchmark would get a coefficient driven by noise (or by zero).
+        usable = cells[cells["benchmark"] > 0].groupby("group")["stops"].sum()
+        unbenchmarked = sorted(set(cells["group"]) - set(usable.index))
+        few = sorted(str(g) for g, n in usable.items() if n < MIN_EVENTS and g != reference)
+        cells = cells[~cells["group"].isin(few)]
+        left_out = pd.DataFrame(
+            {
+                "group": few + unbenchmarked,
+                "note": [TOO_FEW] * len(few) + ["no benchmark for this group"] * len(unbenchmarked),
+            }
+        )
         for area in (None, "area_id"):
             try:
                 fit = gfk.fit_poisson(cells, reference=reference, area=area)
@@ -201,7 +213,11 @@ def _models(
                     dispersion=fit.dispersion,
                     deviance=fit.deviance,
                     cells=fit.cells,
+                    note="",
                 )
+            )
+            out.append(
+                left_out.assign(benchmark_kind=kind, area_effects=bool(area), reference=reference)
             )
     return out
 

@@ -14,6 +14,12 @@ from publicsafety.analysis.disparity.rates import BENCHMARKS, RATIO_MEANS
 from publicsafety.analysis.disparity.run import DisparityReport
 from publicsafety.analysis.disparity.veil import VEIL_MEANS
 
+RACE_LABELS = {
+    "asian/pacific islander": "Asian and Pacific Islander people",
+    "multiple": "People of more than one race",
+    "other": "People of another race",
+}
+
 
 def label(dimension: str, group: str) -> str:
     """A group as a reader says it: 'Black people', 'men', 'people aged 18-24', 'black women'."""
@@ -23,12 +29,13 @@ def label(dimension: str, group: str) -> str:
         return "people aged 65 and over" if group == "65+" else f"people aged {group}"
     if dimension == "race_sex":
         race, _, sex = group.rpartition(" ")
-        return f"{race} {({'male': 'men', 'female': 'women'}).get(sex, 'people')}"
-    return (
-        "Asian and Pacific Islander people"
-        if group == "asian/pacific islander"
-        else f"{group.title()} people"
-    )
+        who = {"male": "men", "female": "women"}.get(sex, "people")
+        return (
+            RACE_LABELS.get(race, f"{race.title()} people")
+            .replace("people", who)
+            .replace("People", who.title())
+        )
+    return RACE_LABELS.get(group, f"{group.title()} people")
 
 
 def _ok(*values: Any) -> bool:
@@ -36,12 +43,16 @@ def _ok(*values: Any) -> bool:
 
 
 def _times(r: float) -> str:
+    if 0.95 <= r < 1.05:
+        return f"about as often as ({r:.2f} times)"
     return (
         f"{r:.1f} times as often as" if r >= 1 else f"{r:.2f} times as often as (less often than)"
     )
 
 
 def _interval(lo: float, hi: float, digits: int = 1) -> str:
+    # Small ratios need more decimals, or "0.0 to 0.0" says nothing.
+    digits = max(digits, 2) if lo < 1 else digits
     return f"95% interval {lo:.{digits}f} to {hi:.{digits}f}"
 
 
@@ -55,15 +66,26 @@ def rate_sentences(rates: pd.DataFrame, refs: dict[str, str]) -> list[str]:
             continue
         verb = "stopped" if events_of == "stops" else "subjected to force"
         per = "per resident" if kind == "population" else "per arrest"
+        ref_rate = _ref_rate(part, ref)
         for r in part.to_dict("records"):
             if r["group"] == ref or not _ok(r["ratio"], r["ratio_low"], r["ratio_high"]):
                 continue
+            if kind == "population":
+                levels = f"{r['rate']:.1f} per 1,000 residents against {ref_rate:.1f}"
+            else:
+                levels = f"{r['rate'] / 1000:.2f} per arrest against {ref_rate / 1000:.2f}"
             lines.append(
-                f"{label(str(dim), r['group'])} were {verb} {_times(r['ratio'])} "
-                f"{label(str(dim), ref).lower()}, {per} ({_interval(r['ratio_low'], r['ratio_high'])}; "
-                f"{r['rate']:.1f} per 1,000 against {_ref_rate(part, ref):.1f})."
+                _cap(
+                    f"{label(str(dim), r['group'])} were {verb} {_times(r['ratio'])} "
+                    f"{label(str(dim), ref).lower()}, {per} "
+                    f"({_interval(r['ratio_low'], r['ratio_high'])}; {levels})."
+                )
             )
     return lines
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _ref_rate(part: pd.DataFrame, ref: str) -> float:
@@ -123,6 +145,8 @@ def model_sentences(models: pd.DataFrame, area_set: str | None) -> list[str]:
     if models.empty:
         return lines
     for r in models[models["area_effects"]].to_dict("records"):
+        if not _ok(r.get("rate_ratio"), r.get("ratio_low"), r.get("ratio_high")):
+            continue
         per = "per resident" if r["benchmark_kind"] == "population" else "per arrest"
         lines.append(
             f"Comparing people within the same {area_set or 'area'}, {per}: {label('race', r['group'])} "
@@ -153,16 +177,28 @@ def veil_sentences(report: DisparityReport) -> list[str]:
     return lines
 
 
-def too_few(tables: dict[str, pd.DataFrame]) -> list[str]:
-    found = set()
-    for name in ("rates", "outcomes", "hit_rates"):
+TOO_FEW_SECTIONS = {
+    "rates": "stops and force per resident or per arrest",
+    "outcomes": "what happened after the stop",
+    "hit_rates": "what searches found",
+}
+
+
+def too_few(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Groups with fewer than MIN_EVENTS events, per part of the report."""
+    found: dict[str, list[str]] = {}
+    for name, what in TOO_FEW_SECTIONS.items():
         df = tables.get(name)
         if df is None or df.empty:
             continue
-        for r in df.to_dict("records"):
-            if str(r.get("note", "")).startswith(TOO_FEW):
-                found.add(label(str(r["dimension"]), str(r["group"])))
-    return sorted(found)
+        groups = {
+            label(str(r["dimension"]), str(r["group"]))
+            for r in df.to_dict("records")
+            if str(r.get("note", "")).startswith(TOO_FEW)
+        }
+        if groups:
+            found[what] = sorted(groups)
+    return found
 
 
 def facts(tables: dict[str, pd.DataFrame], report: DisparityReport) -> dict[str, Any]:
@@ -212,11 +248,11 @@ def summarize(tables: dict[str, pd.DataFrame], report: DisparityReport) -> str:
         out += [
             "## Too few to say",
             "",
-            f"Fewer than {MIN_EVENTS} events, so no figure is given for: "
-            + ", ".join(f["too_few_to_say"])
-            + ".",
+            f"Fewer than {MIN_EVENTS} events, so no figure is given:",
             "",
         ]
+        out += [f"- {what}: {', '.join(groups)}" for what, groups in f["too_few_to_say"].items()]
+        out += [""]
     out += ["## What these numbers mean and do not mean", "", RATIO_MEANS, ""]
     for what, weak in BENCHMARKS.values():
         out += [f"- Compared with {what}: {weak}"]

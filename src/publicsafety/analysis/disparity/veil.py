@@ -96,7 +96,7 @@ def veil_counts(
     t = store.table("stops")
     if city:
         t = t.filter(t.city == city)
-    t = t.filter(t.date.notnull() & t.time.notnull() & t.subject_race.isin([group, reference]))
+    t = t.filter(t.subject_race.isin([group, reference]))
     stop_filter = "all stops (the source does not say which were vehicle stops)"
     if vehicular_only:
         if t.filter(t.type.notnull() & (t.type != "unknown")).count().to_pyarrow().as_py() == 0:
@@ -108,10 +108,11 @@ def veil_counts(
             )
         t = t.filter(t.type == "vehicular")
         stop_filter = "vehicle stops"
+    t = t.filter(t.date.notnull() & t.time.notnull())
     dates = sorted(t.select("date").distinct().to_pandas()["date"].tolist())
     if not dates:
         raise StoreError(
-            f"no stops of {group} or {reference} people with a date and time",
+            f"no {stop_filter} of {group} or {reference} people with a date and time",
             where=f"stops of {city or 'the store'}",
             fix="check that the stops profile maps date, time and race",
         )
