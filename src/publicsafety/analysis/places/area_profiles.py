@@ -1,0 +1,318 @@
+"""Area profiles: per area of one area set, residents, events by measure, and rates per 1,000
+with exact Poisson intervals, small-area flags and empirical-Bayes shrinkage (roadmap 2.1, 3.1).
+
+Counting runs in the engine (one GROUP BY per measure over `placements`); only one row per area
+comes back. Rows that could not be placed in an area are counted, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.stats import chi2
+
+from publicsafety.engine import Store
+from publicsafety.errors import StoreError
+from publicsafety.vocab import BELOW_POVERTY_GROUP, TOTAL_GROUP
+
+# measure -> (event table, SQL filter on it, plain words for captions)
+MEASURES: dict[str, tuple[str, str, str]] = {
+    "stops": ("stops", "TRUE", "stops"),
+    "arrests": ("arrests", "TRUE", "arrests"),
+    "crime": ("incidents", "TRUE", "reported crimes"),
+    "violent_crime": ("incidents", "crime_category = 'violent'", "reported violent crimes"),
+    "property_crime": ("incidents", "crime_category = 'property'", "reported property crimes"),
+    "community_calls": ("calls", "origin = 'community'", "calls from the community"),
+    "officer_calls": ("calls", "origin = 'officer'", "officer-initiated calls"),
+}
+
+# Below these, an area's rate is flagged and shrunk rather than ranked on its own (CPE's rule of
+# thumb: no model on fewer than 10 events; 500 residents keeps one event from moving a rate by 2).
+MIN_POPULATION = 500
+MIN_EVENTS = 20
+
+
+@dataclass
+class AreaFrame:
+    """One row per area: name, population, below_poverty and one count column per measure."""
+
+    city: str
+    area_set: str
+    table: pd.DataFrame  # index area_id
+    geometry: dict[str, object]  # area_id -> shapely geometry (WGS84)
+    placement: pd.DataFrame  # measure, rows, placed, unplaced, no_area_key
+    notes: list[str] = field(default_factory=list)
+
+
+def _one(store: Store, sql: str, params: list[object]) -> list[tuple[object, ...]]:
+    return store.con.execute(sql, params).fetchall()
+
+
+def _key_sql(area_key: str | None, column: str) -> str:
+    if area_key is None:
+        return column
+    pattern = area_key.replace("'", "''")
+    return f"nullif(upper(regexp_extract({column}, '{pattern}', 1)), '')"
+
+
+def _check_key(area_key: str | None) -> None:
+    if area_key is None:
+        return
+    try:
+        if re.compile(area_key).groups < 1:
+            raise re.error("no group")
+    except re.error as exc:
+        raise StoreError(
+            f"area key {area_key!r} is not a regular expression with one group ({exc})",
+            fix="give a pattern whose first (...) group is the key, e.g. '([A-Za-z])$' for the "
+            "letter at the end of a zone id",
+        ) from exc
+
+
+def load_areas(
+    store: Store, city: str, area_set: str, area_key: str | None = None
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Areas of a set as (table of area_id, name; geometry by id); with `area_key`, areas whose
+    ids share the key (the regex's first group) are merged into one."""
+    _check_key(area_key)
+    rows = _one(
+        store,
+        "SELECT area_id, name, geometry FROM areas WHERE city = ? AND area_set = ?"
+        " ORDER BY area_id, row_id",
+        [city, area_set],
+    )
+    if not rows:
+        sets = _one(store, "SELECT DISTINCT area_set FROM areas WHERE city = ? ORDER BY 1", [city])
+        raise StoreError(
+            f"{city} has no areas in a set named {area_set!r}",
+            fix="load the boundaries first (`publicsafety ingest FILE --profile ...`); sets loaded: "
+            + (", ".join(str(s[0]) for s in sets) or "none"),
+        )
+    pattern = re.compile(area_key) if area_key else None
+    groups: dict[str, list[object]] = {}
+    names: dict[str, str] = {}
+    for area_id, name, wkb in rows:
+        key = str(area_id)
+        if pattern is not None:
+            m = pattern.search(key)
+            if not m or not m.group(1):
+                continue
+            key = m.group(1).upper()
+        groups.setdefault(key, []).append(shapely.from_wkb(bytes(wkb)))
+        names.setdefault(key, key if pattern is not None else str(name or area_id))
+    geometry = {k: shapely.union_all(v) if len(v) > 1 else v[0] for k, v in groups.items()}
+    table = pd.DataFrame({"area_id": list(groups), "name": [names[k] for k in groups]})
+    return table.set_index("area_id"), geometry
+
+
+def population(
+    store: Store, city: str, area_set: str, group: str = TOTAL_GROUP
+) -> dict[str, float]:
+    """Residents of one population group per area (the `population` table, else `areas`)."""
+    rows = _one(
+        store,
+        'SELECT area_id, sum("count") FROM population WHERE city = ? AND area_set = ?'
+        ' AND "group" = ? GROUP BY 1',
+        [city, area_set, group],
+    )
+    if not rows and group == TOTAL_GROUP:
+        rows = _one(
+            store,
+            "SELECT area_id, sum(population) FROM areas WHERE city = ? AND area_set = ?"
+            " AND population IS NOT NULL GROUP BY 1",
+            [city, area_set],
+        )
+    return {str(a): float(n) for a, n in rows if n is not None}
+
+
+def interpolate(
+    values: dict[str, float], source: dict[str, object], target: dict[str, object]
+) -> dict[str, float]:
+    """Areal interpolation: each source area's value shared among target areas by overlap area,
+    assuming residents spread evenly within a source area (documented in docs/places.md)."""
+    out = dict.fromkeys(target, 0.0)
+    tgt_ids = list(target)
+    tgt = np.array([target[t] for t in tgt_ids], dtype=object)
+    tree = shapely.STRtree(tgt)
+    for sid, geom in source.items():
+        value = values.get(sid)
+        if not value:
+            continue
+        full = shapely.area(geom)
+        if full <= 0:
+            continue
+        for j in tree.query(geom, predicate="intersects"):
+            share = shapely.area(shapely.intersection(geom, tgt[j])) / full
+            out[tgt_ids[j]] += value * share
+    return out
+
+
+def _counts(
+    store: Store,
+    city: str,
+    area_set: str,
+    measure: str,
+    area_key: str | None,
+    attribute: str | None,
+) -> tuple[dict[str, int], dict[str, int]]:
+    kind, where, _ = MEASURES[measure]
+    if attribute is not None:
+        # The source names the area (e.g. the SOPP zone letter) instead of giving a point.
+        key = _key_sql(area_key, f'CAST(e."{attribute}" AS VARCHAR)')
+        sql = f"""SELECT {key} AS k, count(*) FROM "{kind}" e
+            WHERE e.city = ? AND ({where}) GROUP BY 1"""
+        params: list[object] = [city]
+    else:
+        key = _key_sql(area_key, "p.area_id")
+        sql = f"""SELECT {key} AS k, count(*) FROM "{kind}" e
+            LEFT JOIN placements p ON p.kind = ? AND p.row_id = e.row_id AND p.area_set = ?
+            WHERE e.city = ? AND ({where}) GROUP BY 1"""
+        params = [kind, area_set, city]
+    by_key: dict[str, int] = {}
+    unplaced = 0
+    for k, n in _one(store, sql, params):
+        if k is None:
+            unplaced += int(n)
+            continue
+        name = str(k).strip().upper() if attribute is not None else str(k)
+        by_key[name] = by_key.get(name, 0) + int(n)
+    total = sum(by_key.values()) + unplaced
+    return by_key, {"rows": total, "unplaced": unplaced}
+
+
+def area_frame(
+    store: Store,
+    city: str,
+    area_set: str,
+    measures: tuple[str, ...] = ("stops", "arrests", "crime", "community_calls", "officer_calls"),
+    *,
+    area_key: str | None = None,
+    attribute: dict[str, str] | None = None,
+    population_from: str | None = None,
+) -> AreaFrame:
+    """Count each measure per area of `area_set` and attach residents and residents in poverty.
+
+    `area_key` merges areas sharing a key (regex group on area_id). `attribute` maps an event
+    table to a column that names the area (counted by that value, not by placement).
+    `population_from` takes residents from another area set of the city by areal interpolation.
+    """
+    unknown = [m for m in measures if m not in MEASURES]
+    if unknown:
+        raise StoreError(
+            f"unknown measure(s): {', '.join(unknown)}", fix=f"use any of {', '.join(MEASURES)}"
+        )
+    table, geometry = load_areas(store, city, area_set, area_key)
+    attribute = attribute or {}
+    notes: list[str] = []
+    src_set = population_from or area_set
+    pop = population(store, city, src_set)
+    poor = population(store, city, src_set, BELOW_POVERTY_GROUP)
+    if population_from:
+        src_geom = load_areas(store, city, src_set)[1]
+        pop, poor = interpolate(pop, src_geom, geometry), interpolate(poor, src_geom, geometry)
+        notes.append(
+            f"Residents estimated from {src_set} by area of overlap (even spread assumed)."
+        )
+    elif area_key:
+        pop, poor = _merge(pop, area_key), _merge(poor, area_key)
+    table["population"] = [pop.get(a, np.nan) if pop else np.nan for a in table.index]
+    table["below_poverty"] = [poor.get(a, np.nan) if poor else np.nan for a in table.index]
+    placement = []
+    for m in measures:
+        kind = MEASURES[m][0]
+        counts, acct = _counts(store, city, area_set, m, area_key, attribute.get(kind))
+        if not acct["rows"]:
+            continue
+        outside = sum(n for k, n in counts.items() if k not in table.index)
+        table[m] = [counts.get(a, 0) for a in table.index]
+        placement.append(
+            {
+                "measure": m,
+                "rows": acct["rows"],
+                "placed": acct["rows"] - acct["unplaced"] - outside,
+                "unplaced": acct["unplaced"] + outside,
+            }
+        )
+    return AreaFrame(city, area_set, table, geometry, pd.DataFrame(placement), notes)
+
+
+def _merge(values: dict[str, float], area_key: str) -> dict[str, float]:
+    pattern = re.compile(area_key)
+    out: dict[str, float] = {}
+    for area_id, v in values.items():
+        m = pattern.search(area_id)
+        if m and m.group(1):
+            out[m.group(1).upper()] = out.get(m.group(1).upper(), 0.0) + v
+    return out
+
+
+def poisson_interval(count: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) interval for a Poisson mean given observed counts."""
+    k = np.asarray(count, dtype=float)
+    a = 1 - level
+    lo = np.where(k > 0, chi2.ppf(a / 2, 2 * k) / 2, 0.0)
+    hi = chi2.ppf(1 - a / 2, 2 * k + 2) / 2
+    return lo, hi
+
+
+def eb_rates(count: np.ndarray, exposure: np.ndarray) -> np.ndarray:
+    """Marshall's (1991) global empirical-Bayes rates: each area's rate pulled toward the city
+    rate by how little its own count says (method-of-moments gamma prior)."""
+    k = np.asarray(count, dtype=float)
+    n = np.asarray(exposure, dtype=float)
+    ok = n > 0
+    m = k[ok].sum() / n[ok].sum()
+    r = np.where(ok, k / np.where(ok, n, 1), np.nan)
+    s2 = np.sum(n[ok] * (r[ok] - m) ** 2) / n[ok].sum()
+    a = max(s2 - m / n[ok].mean(), 0.0)
+    weight = np.where(ok, a / (a + m / np.where(ok, n, 1)), np.nan)
+    return m + weight * (r - m)
+
+
+def rates(
+    frame: AreaFrame,
+    measure: str,
+    *,
+    per: float = 1000.0,
+    level: float = 0.95,
+    min_population: float = MIN_POPULATION,
+    min_events: int = MIN_EVENTS,
+) -> pd.DataFrame:
+    """Rate per `per` residents of one measure, exact interval, flags and EB-shrunk rate.
+
+    Areas without residents get no rate (flag "no residents"); areas under `min_population` or
+    `min_events` are flagged so rankings use the shrunk rate, never the raw one.
+    """
+    t = frame.table
+    k = t[measure].to_numpy(dtype=float)
+    n = t["population"].to_numpy(dtype=float)
+    has = np.nan_to_num(n) > 0
+    lo, hi = poisson_interval(k, level)
+    safe = np.where(has, n, 1.0)
+    out = pd.DataFrame(index=t.index)
+    out["name"] = t["name"]
+    out["population"] = n
+    out["count"] = k.astype(int)
+    out["rate"] = np.where(has, k / safe * per, np.nan)
+    out["rate_low"] = np.where(has, lo / safe * per, np.nan)
+    out["rate_high"] = np.where(has, hi / safe * per, np.nan)
+    shrunk = np.full(len(k), np.nan)
+    if has.sum() >= 3:
+        shrunk[has] = eb_rates(k[has], n[has]) * per
+    out["rate_shrunk"] = shrunk
+    flags = []
+    for pop_i, k_i, h in zip(n, k, has, strict=True):
+        if not h:
+            flags.append("no residents")
+        elif pop_i < min_population:
+            flags.append("few residents")
+        elif k_i < min_events:
+            flags.append("few events")
+        else:
+            flags.append("")
+    out["flag"] = flags
+    return out
