@@ -260,7 +260,13 @@ def fit_series(df: pd.DataFrame, spec: ChangeSpec) -> ChangeResult:
         if measure not in out or out[measure].dropna().sum() == 0:
             notes.append(f"No {measure.replace('_', ' ')} in the data: not modelled.")
             continue
-        est, fit, cf, extra = fit_measure(out, measure, spec.start, spec.freq)
+        try:
+            est, fit, cf, extra = fit_measure(out, measure, spec.start, spec.freq)
+        except InputError as exc:
+            if measure == "calls":
+                raise
+            notes.append(f"Not modelled: {exc.what}.")
+            continue
         out[f"{measure}_fitted"], out[f"{measure}_counterfactual"] = fit, cf
         rows.append(est.__dict__)
         notes += [n for n in extra if n not in notes]

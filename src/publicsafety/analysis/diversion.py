@@ -235,9 +235,16 @@ def _assumptions(p: Program, s: Scenario) -> list[str]:
     return lines
 
 
-def run_diversion(store: Store, scenario: Scenario, city: str | None = None) -> DiversionResult:
-    """Apply a scenario to one city's calls: calls and officer hours moved, teams per shift,
-    costs, and the assumptions behind each figure."""
+def run_diversion(
+    store: Store,
+    scenario: Scenario,
+    city: str | None = None,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+) -> DiversionResult:
+    """Apply a scenario to one city's calls received from `since` to before `until`: calls and
+    officer hours moved, teams per shift, costs, and the assumptions behind each figure."""
     chosen = city or scenario.city
     if not chosen:
         raise StoreError(
@@ -245,7 +252,7 @@ def run_diversion(store: Store, scenario: Scenario, city: str | None = None) -> 
             where=scenario.path.name,
             fix="set city in [scenario] or pass --city",
         )
-    scope = Scope(chosen, agencies=scenario.agencies)
+    scope = Scope(chosen, agencies=scenario.agencies, since=since, until=until)
     require_calls(store, scope)
     where, wparams = scope.where()
     classified = frame(
