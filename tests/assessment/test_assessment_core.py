@@ -39,8 +39,13 @@ def test_english_and_spanish_ask_the_same_questions_with_sources() -> None:
 def test_city_override_relabels_a_factor() -> None:
     nola = load_questions("en", "New Orleans")
     assert nola.factor("lighting_vacant").label == "Street lighting and blighted property"
-    assert load_questions("es", "New Orleans").factor("lighting_vacant").label.startswith("Alumbrado")
-    assert load_questions("en", "Minneapolis").factor("lighting_vacant").label == "Street lighting and vacant property"
+    assert (
+        load_questions("es", "New Orleans").factor("lighting_vacant").label.startswith("Alumbrado")
+    )
+    assert (
+        load_questions("en", "Minneapolis").factor("lighting_vacant").label
+        == "Street lighting and vacant property"
+    )
 
 
 def test_neighbourhoods_from_the_areas_table_when_loaded(workspace: Path) -> None:
@@ -76,11 +81,15 @@ def test_raking_leaves_blank_answers_at_weight_one() -> None:
 def test_borda_ranks_and_points_pool_as_shares_of_100() -> None:
     assert flow.priority_shares("rank", {"housing": 1, "violence": 2}, ("housing", "violence", "jobs_income")) == [
         pytest.approx(100 * 5 / 9), pytest.approx(100 * 4 / 9), 0.0]  # fmt: skip
-    assert flow.priority_shares("points", {"housing": 60, "violence": 40}, ("violence", "housing")) == [40.0, 60.0]
+    assert flow.priority_shares(
+        "points", {"housing": 60, "violence": 40}, ("violence", "housing")
+    ) == [40.0, 60.0]
 
 
 def test_priorities_with_bootstrap_interval_and_weights() -> None:
-    rs = [response("A", "points", {"housing": 100})] * 6 + [response("A", "points", {"violence": 100})] * 4
+    rs = [response("A", "points", {"housing": 100})] * 6 + [
+        response("A", "points", {"violence": 100})
+    ] * 4
     t = aggregate.priorities(rs, IDS, n_boot=400)
     top = t.iloc[0]
     assert (top["factor"], top["points"], top["rank"]) == ("housing", 60.0, 1)
@@ -91,12 +100,17 @@ def test_priorities_with_bootstrap_interval_and_weights() -> None:
 
 
 def test_small_neighbourhoods_and_rounds_are_withheld_until_11_answers() -> None:
-    rs = [response("Big", "rank", {"housing": 1})] * 11 + [response("Small", "rank", {"violence": 1})] * 10
+    rs = [response("Big", "rank", {"housing": 1})] * 11 + [
+        response("Small", "rank", {"violence": 1})
+    ] * 10
     areas = {a["area"]: a for a in aggregate.by_neighbourhood(rs, IDS, n_boot=50)}
     assert areas["Big"]["n"] == 11 and areas["Big"]["table"].iloc[0]["factor"] == "housing"
     assert areas["Small"]["n"] is None and areas["Small"]["table"] is None
     r1 = [{**r, "round": "2025"} for r in rs[:11]]
-    r2 = [{**r, "round": "2026"} for r in [response("Big", "points", {"housing": 50, "violence": 50})] * 12]
+    r2 = [
+        {**r, "round": "2026"}
+        for r in [response("Big", "points", {"housing": 50, "violence": 50})] * 12
+    ]
     cmp = aggregate.compare_rounds(r1 + r2, IDS, n_boot=100).set_index("factor")
     assert cmp.attrs["rounds"] == ["2025", "2026"]
     assert cmp.loc["housing", "change"] == pytest.approx(-50.0)
@@ -119,14 +133,16 @@ def test_results_beside_the_data(store) -> None:
     calls = aggregate.calls_by_category(store, "X")
     assert calls["calls"].tolist() == [20, 20, 20]
     table = pd.DataFrame({"factor": ["violence", "housing"], "points": [40.0, 60.0]})
-    out = aggregate.beside_data(table, {"violence": ["violent_crime"], "housing": []}, calls).set_index("factor")
+    out = aggregate.beside_data(
+        table, {"violence": ["violent_crime"], "housing": []}, calls
+    ).set_index("factor")
     assert out.loc["violence", "call_share"] == pytest.approx(100 / 3)
     assert out.loc["violence", "hours_share"] == pytest.approx(50.0)
     assert out.loc["housing", "call_share"] == 0.0
 
 
 def test_export_escapes_spreadsheet_formulas() -> None:
-    for bad in ("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+    for bad in ('=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
         assert export.escape_cell(bad) == "'" + bad
     assert export.escape_cell("fine") == "fine" and export.escape_cell(3) == 3
     r = {**response("A", "rank", {"housing": 1}), "id": 1, "session_code": "ABC", "channel": "web",
@@ -168,5 +184,8 @@ def test_worksheet_pdf_has_the_questions_and_session_code(tmp_path: Path) -> Non
 
 def test_sqlite_file_is_plain_sqlite(tmp_path: Path) -> None:
     AnswerStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
-    names = {r[0] for r in sqlite3.connect(tmp_path / "b.sqlite").execute("SELECT name FROM sqlite_master")}
+    names = {
+        r[0]
+        for r in sqlite3.connect(tmp_path / "b.sqlite").execute("SELECT name FROM sqlite_master")
+    }
     assert {"sessions", "drafts", "responses", "users", "logins", "login_failures"} <= names
