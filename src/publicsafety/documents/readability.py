@@ -59,7 +59,7 @@ def prose(markdown: str) -> str:
 
 
 def _blocks(markdown: str) -> list[str]:
-    """Paragraphs, headings and list items as separate units, each ending a sentence."""
+    """Paragraphs and list items as separate units, each ending a sentence."""
     units: list[str] = []
     para: list[str] = []
     for line in markdown.splitlines():
@@ -68,7 +68,8 @@ def _blocks(markdown: str) -> list[str]:
         if starts_unit and para:
             units.append(" ".join(para))
             para = []
-        if s and not s.startswith("|"):
+        # Headings label the prose but are not part of it; tables are data.
+        if s and not s.startswith(("|", "#")):
             para.append(s)
     if para:
         units.append(" ".join(para))

@@ -66,6 +66,15 @@ def load_sections(lang: str) -> list[Section]:
     return sorted(out, key=lambda s: (s.order, s.slug))
 
 
+def content_strings(lang: str) -> dict[str, str]:
+    """Translations of shared data text (request_fields.toml) for one language, keyed by the
+    English text: content/<lang>/fields.toml. English needs none."""
+    path = CONTENT / lang / "fields.toml"
+    if not path.is_file():
+        return {}
+    return dict(tomllib.loads(path.read_text(encoding="utf-8")).get("text", {}))
+
+
 def markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True, "typographer": True}).enable("table")
 

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from publicsafety.documents.records import city_info, due_dates, load_law, request_fields
-from publicsafety.documents.resources import load_resources
 from publicsafety.documents.render import (
     TEMPLATES,
+    content_strings,
     html_to_pdf,
     jinja,
     load_sections,
     render_section,
 )
+from publicsafety.documents.resources import load_resources
 from publicsafety.errors import PublicSafetyError
 
 PARTS = ("roadmap", "guide", "assessment")
@@ -71,6 +72,7 @@ def city_context(city: str, lang: str, facts: dict[str, Any] | None = None) -> d
         "fields": request_fields(),
         "facts": facts or {},
         "resources": load_resources(city),
+        "tr": content_strings(lang),
         "has_data": bool(facts),
     }
 
