@@ -3,9 +3,11 @@ why it skipped the ones it could not run."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import ibis
 import pandas as pd
 
 from publicsafety.analysis.disparity import gfk, outcomes, rates, veil
@@ -39,25 +41,32 @@ class DisparityReport:
     skipped: list[str] = field(default_factory=list)  # analyses not run, and why
 
 
-def _count(store: Store, table: str, city: str | None, where: str = "TRUE") -> int:
-    sql = f'SELECT count(*) FROM "{table}" WHERE {where}' + (" AND city = ?" if city else "")
-    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next query.
-    rows = store.con.execute(sql, [city] if city else []).fetchall()
-    return int(rows[0][0]) if rows else 0
+Predicate = Callable[[ibis.Table], Any]
 
 
-def _has_rows(store: Store, table: str, city: str | None, where: str = "TRUE") -> bool:
+def _count(store: Store, table: str, city: str | None, where: Predicate | None = None) -> int:
+    """Rows of a table (of one city), counted by the engine (Ibis, so any backend works)."""
+    t = store.table(table)
+    if city and "city" in t.columns:
+        t = t.filter(t.city == city)
+    if where is not None:
+        t = t.filter(where(t))
+    return int(t.count().execute())
+
+
+def _has_rows(store: Store, table: str, city: str | None, where: Predicate | None = None) -> bool:
     return _count(store, table, city, where) > 0
 
 
 def city_timezone(store: Store, city: str | None) -> str | None:
     """The time zone the city's stops were recorded in, from the profile they were loaded with."""
-    sql = "SELECT DISTINCT profile FROM loads WHERE kind = 'stops'" + (
-        " AND city = ?" if city else ""
-    )
-    for (name,) in store.con.execute(sql + " ORDER BY 1", [city] if city else []).fetchall():
+    loads = store.table("loads")
+    loads = loads.filter(loads.kind == "stops")
+    if city:
+        loads = loads.filter(loads.city == city)
+    for name in sorted(loads.select("profile").distinct().to_pandas()["profile"].dropna()):
         try:
-            tz = load_profile(name).read.timezone
+            tz = load_profile(str(name)).read.timezone
         except ProfileError:
             continue
         if tz:
@@ -87,14 +96,14 @@ def analyze_disparities(
         )
     skipped: list[str] = []
     refs = {d: r for d in dimensions if (r := reference_for(d, reference))}
-    has_arrests = _has_rows(store, "arrests", city, "subject_race IS NOT NULL")
+    has_arrests = _has_rows(store, "arrests", city, lambda t: t.subject_race.notnull())
     rate_parts, area_parts, out_parts, hit_parts = [], [], [], []
     for dim in dimensions:
         ref = refs.get(dim)
         if not _has_rows(store, "stops", city, _known(dim)):
             skipped.append(f"everything by {dim}: not recorded for any stop")
             continue
-        has_pop = _has_rows(store, "population", city, f"dimension = '{dim}'")
+        has_pop = _has_rows(store, "population", city, _dimension_is(dim))
         for table in EVENT_TABLES:
             if not _has_rows(store, table, city):
                 continue
@@ -121,7 +130,7 @@ def analyze_disparities(
             skipped.append(NO_HITS)
     chosen_set = area_set or rates.population_area_set(store, "race", city)
     placed = chosen_set is not None and _has_rows(
-        store, "placements", None, f"kind = 'stops' AND area_set = '{chosen_set}'"
+        store, "placements", None, lambda t: (t.kind == "stops") & (t.area_set == chosen_set)
     )
     models: list[pd.DataFrame] = []
     if placed and "race" in refs:
@@ -157,15 +166,27 @@ def analyze_disparities(
     )
 
 
-def _known(dimension: str) -> str:
-    """SQL condition: the stop records the fields a dimension needs."""
+def _dimension_is(dimension: str) -> Predicate:
+    return lambda t: t.dimension == dimension
+
+
+def _known(dimension: str) -> Predicate:
+    """Engine predicate: the stop records the fields a dimension needs."""
     need = {
         "race": ["subject_race"],
         "sex": ["subject_sex"],
         "age_band": ["subject_age"],
         "race_sex": ["subject_race", "subject_sex"],
     }[dimension]
-    return " AND ".join(f"coalesce({c}::VARCHAR, 'unknown') <> 'unknown'" for c in need)
+
+    def known(t: ibis.Table) -> Any:
+        checks = [t[c].cast("string").fill_null("unknown") != "unknown" for c in need]
+        out = checks[0]
+        for c in checks[1:]:
+            out = out & c
+        return out
+
+    return known
 
 
 def _concat(parts: list[pd.DataFrame], front: list[str]) -> pd.DataFrame:
@@ -266,23 +287,22 @@ def _veil(
 
 def only_city(store: Store, city: str | None) -> str:
     """The city to analyse: the one given, or the only city with stops in the store."""
-    cities = [
-        r[0] for r in store.con.execute("SELECT DISTINCT city FROM stops ORDER BY 1").fetchall()
-    ]
+    stops = store.table("stops")
+    cities = sorted(str(c) for c in stops.select("city").distinct().to_pandas()["city"].dropna())
     if city is not None:
         if city not in cities:
             raise PublicSafetyError(
                 f"no stops loaded for {city!r}",
                 where=str(store.settings.store_path),
-                fix=f"cities with stops: {', '.join(map(str, cities)) or 'none yet'}",
+                fix=f"cities with stops: {', '.join(cities) or 'none yet'}",
             )
         return city
     if len(cities) != 1:
         raise PublicSafetyError(
             "the workspace has stops of several cities" if cities else "the workspace has no stops",
             where=str(store.settings.store_path),
-            fix=f"choose one with --city ({', '.join(map(str, cities))})"
+            fix=f"choose one with --city ({', '.join(cities)})"
             if cities
             else "load stops first: publicsafety ingest FILE --profile <city>_stops",
         )
-    return str(cities[0])
+    return cities[0]

@@ -215,20 +215,24 @@ def veil_of_darkness(
 
 def city_location(store: Store, city: str | None = None) -> tuple[float, float] | None:
     """Where a city is, from its data: the median stop location, else the centre of its areas."""
-    where = "WHERE city = ?" if city else ""
-    params = [city] if city else []
-    row = store.con.execute(
-        f"SELECT median(lat), median(lng) FROM stops {where} "
-        + ("AND" if city else "WHERE")
-        + " lat BETWEEN -90 AND 90 AND lng BETWEEN -180 AND 180",
-        params,
-    ).fetchall()[0]
-    if row[0] is not None:
-        return float(row[0]), float(row[1])
-    row = store.con.execute(
-        f"SELECT (min(ymin) + max(ymax)) / 2, (min(xmin) + max(xmax)) / 2 FROM areas {where}",
-        params,
-    ).fetchall()[0]
-    if row[0] is not None:
-        return float(row[0]), float(row[1])
+    stops = store.table("stops")
+    if city:
+        stops = stops.filter(stops.city == city)
+    stops = stops.filter(stops.lat.between(-90, 90) & stops.lng.between(-180, 180))
+    got = stops.aggregate(lat=stops.lat.median(), lon=stops.lng.median()).to_pandas().iloc[0]
+    if pd.notna(got["lat"]):
+        return float(got["lat"]), float(got["lon"])
+    areas = store.table("areas")
+    if city:
+        areas = areas.filter(areas.city == city)
+    box = (
+        areas.aggregate(
+            lat=(areas.ymin.min() + areas.ymax.max()) / 2,
+            lon=(areas.xmin.min() + areas.xmax.max()) / 2,
+        )
+        .to_pandas()
+        .iloc[0]
+    )
+    if pd.notna(box["lat"]):
+        return float(box["lat"]), float(box["lon"])
     return None
