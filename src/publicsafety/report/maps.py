@@ -102,7 +102,8 @@ def choropleth(
     if map_h > 640:  # tall cities: fit the height instead
         scale *= 640 / map_h
         map_h = 640.0
-    top = 56.0
+    title_lines = _wrap(title, int(width / 11))
+    top = 30.0 + 21 * len(title_lines)
 
     def fx(xy: np.ndarray) -> np.ndarray:
         return np.column_stack([20 + (xy[:, 0] - xmin) * scale, top + (ymax - xy[:, 1]) * scale])
@@ -123,8 +124,11 @@ def choropleth(
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="white"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#555" stroke-width="1.5"/></pattern></defs>',
         '<rect width="100%" height="100%" fill="white"/>',
-        f'<text x="20" y="28" font-size="18" font-weight="bold" fill="#111" class="title">'
-        f"{escape(title)}</text>",
+        *[
+            f'<text x="20" y="{26 + 21 * k}" font-size="17" font-weight="bold" fill="#111" '
+            f'class="title">{escape(line)}</text>'
+            for k, line in enumerate(title_lines)
+        ],
         '<g class="areas" stroke="#444" stroke-width="0.6" fill-rule="evenodd">',
     ]
     labels = []
@@ -137,7 +141,7 @@ def choropleth(
         else:
             fill, kind, tip = colour(v), "value", f"{name}: {_fmt(v)}"
         out.append(
-            f'<path d="{_path(g, fx)}" fill="{fill}" class="area {kind}" data-area="{escape(i)}">'
+            f'<path d="{_path(pg, fx)}" fill="{fill}" class="area {kind}" data-area="{escape(i)}">'
             f"<title>{tip}</title></path>"
         )
         minx, miny, maxx, maxy = pg.bounds
@@ -221,4 +225,21 @@ def layer_from(
     }
     return MapLayer(
         vals, frozenset(str(i) for i in df.index[hidden]), df[names].astype(str).to_dict()
+    )
+
+
+def render(spec: Mapping[str, object], geometry: Mapping[str, BaseGeometry], source: str) -> str:
+    """Draw one map spec from publicsafety.analysis.places.run.map_specs."""
+    table = spec["table"]
+    assert isinstance(table, pd.DataFrame)
+    layer = layer_from(table, str(spec["value"]), list(spec["counts"]))  # type: ignore[call-overload]
+    cuts = spec.get("breaks")
+    return choropleth(
+        {k: g for k, g in geometry.items() if k in table.index},
+        layer,
+        title=str(spec["title"]),
+        legend_title=str(spec["legend"]),
+        source=source,
+        caption=str(spec["caption"]),
+        class_breaks=list(cuts) if cuts is not None else None,  # type: ignore[call-overload]
     )

@@ -228,7 +228,10 @@ def area_frame(
         if not acct["rows"]:
             continue
         outside = sum(n for k, n in counts.items() if k not in table.index)
-        table[m] = [counts.get(a, 0) for a in table.index]
+        if acct["rows"] - acct["unplaced"] - outside > 0:
+            # A measure none of whose rows could be placed gets no column: zeros would read as
+            # "no events here" rather than "not known".
+            table[m] = [counts.get(a, 0) for a in table.index]
         placement.append(
             {
                 "measure": m,

@@ -67,7 +67,7 @@ def burden(
     """Index, rank (1 = most burdened) and the 5th-95th percentile rank under weights drawn
     around `weights`, plus the rank under each one-component-doubled alternative."""
     base = index(ranks, weights)
-    out = pd.DataFrame({"index": base}, index=ranks.index)
+    out = pd.DataFrame({"burden_index": base}, index=ranks.index)
     out = pd.concat([ranks, out], axis=1)
     out["rank"] = base.rank(ascending=False, method="min")
     used = [c for c in COMPONENTS if weights.get(c, 0) > 0 and ranks[c].notna().any()]
@@ -88,4 +88,4 @@ def burden(
         alt = dict(weights)
         alt[c] = 2 * weights[c]
         out[f"rank_{c}_doubled"] = index(ranks, alt).rank(ascending=False, method="min")
-    return out.sort_values(["rank", "index"], ascending=[True, False])
+    return out.sort_values(["rank", "burden_index"], ascending=[True, False])

@@ -1,0 +1,275 @@
+"""One call for the whole places analysis of an area set, and its privacy-safe tables.
+
+report = analyze_places(store, "neighborhoods", city="New Orleans")
+public = public_tables(report)     # counts 1-10 hidden, and what derives from them
+for spec in map_specs(report, public): ...   # drawn by publicsafety.report.maps
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from publicsafety import privacy
+from publicsafety.analysis.places import burden as burden_mod
+from publicsafety.analysis.places.area_profiles import MEASURES, AreaFrame, area_frame, rates
+from publicsafety.analysis.places.divergence import THRESHOLD, Divergence, divergence
+from publicsafety.analysis.places.spatial import MoranResult, morans_i
+from publicsafety.engine import Store
+from publicsafety.errors import PublicSafetyError, StoreError
+
+# What officers did, in words for captions ("Officers stopped people in ...").
+ACTION = {
+    "stops": "stopped people",
+    "arrests": "made arrests",
+    "officer_calls": "started activity on their own",
+}
+
+
+@dataclass
+class PlacesReport:
+    city: str
+    area_set: str
+    frame: AreaFrame
+    rates: dict[str, pd.DataFrame]  # measure -> rates table
+    divergence: Divergence | None
+    moran: MoranResult | None
+    burden: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def only_city(store: Store, area_set: str, city: str | None) -> str:
+    rows = store.con.execute(
+        "SELECT DISTINCT city FROM areas WHERE area_set = ? ORDER BY 1", [area_set]
+    ).fetchall()
+    cities = [r[0] for r in rows]
+    if city is not None:
+        return city
+    if len(cities) == 1:
+        return str(cities[0])
+    raise StoreError(
+        f"{len(cities)} cities have an area set named {area_set!r}"
+        if cities
+        else f"no city has an area set named {area_set!r}",
+        fix="name one with --city" if cities else "load boundaries first (kind = areas profile)",
+    )
+
+
+def placement_notes(frame: AreaFrame, area_set: str) -> list[str]:
+    notes = []
+    for row in frame.placement.itertuples():
+        words = MEASURES[str(row.measure)][2]
+        if row.unplaced == 0:
+            notes.append(f"All {row.rows:,} {words} were placed in {area_set}.")
+        else:
+            notes.append(
+                f"{row.placed:,} of {row.rows:,} {words} were placed in {area_set};"
+                f" {row.unplaced:,} could not be placed (no coordinates or area name in the"
+                " file, or a point or name outside every area)."
+            )
+    return notes
+
+
+def analyze_places(
+    store: Store,
+    area_set: str,
+    *,
+    city: str | None = None,
+    enforcement: str = "stops",
+    crime: str = "crime",
+    measures: tuple[str, ...] | None = None,
+    area_key: str | None = None,
+    attribute: Mapping[str, str] | None = None,
+    population_from: str | None = None,
+    weights: Mapping[str, float] = burden_mod.DEFAULT_WEIGHTS,
+    threshold: float = THRESHOLD,
+) -> PlacesReport:
+    """Profiles, divergence of `enforcement` from `crime`, Moran's I and the burden index."""
+    city = only_city(store, area_set, city)
+    frame = area_frame(
+        store,
+        city,
+        area_set,
+        measures or tuple(MEASURES),
+        area_key=area_key,
+        attribute=dict(attribute or {}),
+        population_from=population_from,
+    )
+    notes = [*frame.notes, *placement_notes(frame, area_set)]
+    present = [m for m in MEASURES if m in frame.table.columns]
+    has_pop = bool(np.nan_to_num(frame.table["population"].to_numpy(dtype=float)).sum() > 0)
+    if not has_pop:
+        notes.append(f"No residents are known for {area_set}: rates per 1,000 are not shown.")
+    profile = {m: rates(frame, m) for m in present} if has_pop else {}
+    div: Divergence | None = None
+    moran: MoranResult | None = None
+    placed = (
+        dict(zip(frame.placement["measure"], frame.placement["placed"], strict=True))
+        if (present)
+        else {}
+    )
+    if placed.get(enforcement, 0) and placed.get(crime, 0):
+        try:
+            div = divergence(frame.table, enforcement, crime, threshold=threshold)
+        except PublicSafetyError as exc:
+            notes.append(f"Divergence not modelled: {exc.what}.")
+    else:
+        missing = [m for m in (enforcement, crime) if not placed.get(m, 0)]
+        notes.append(
+            f"Divergence not modelled: no {' or '.join(MEASURES[m][2] for m in missing)}"
+            f" could be placed in {area_set}."
+        )
+    if div is not None:
+        a = div.areas[div.areas["in_fit"]]
+        moran = morans_i(dict(a["pearson_residual"]), frame.geometry)
+    crime_rate = profile[crime]["rate_shrunk"] if crime in profile else None
+    ratio = div.areas["ratio_shrunk"] if div is not None else None
+    pop = frame.table["population"]
+    share = frame.table["below_poverty"] / pop.where(pop > 0)
+    poverty = share if share.notna().any() else None
+    if crime_rate is None and ratio is None and poverty is None:
+        ranked = pd.DataFrame()
+        notes.append("Burden index not computed: no crime rate, divergence or poverty data.")
+    else:
+        ranked = burden_mod.burden(burden_mod.components(crime_rate, ratio, poverty), weights)
+        ranked.insert(0, "name", frame.table["name"].reindex(ranked.index))
+    return PlacesReport(city, area_set, frame, profile, div, moran, ranked, notes)
+
+
+def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
+    """The tables that may leave the toolkit: every count of 1-10 hidden, with complements, and
+    every rate, ratio or expected value derived from a hidden count hidden with it."""
+    t = report.frame.table
+    counts = [m for m in MEASURES if m in t.columns]
+    areas = t[["name", "population", *counts]].copy()
+    derived: dict[str, list[str]] = {}
+    for m, r in report.rates.items():
+        for col in ("rate", "rate_low", "rate_high", "rate_shrunk"):
+            areas[f"{m}_{col}"] = r[col]
+            derived[f"{m}_{col}"] = [m]
+        areas[f"{m}_flag"] = r["flag"]
+    out = {"areas": privacy.suppress_table(areas.reset_index(), counts, derived=derived)}
+    if report.divergence is not None:
+        d = report.divergence.areas
+        cols = ["name", "population", "crime", "observed", "expected", "ratio", "ratio_shrunk"]
+        div = d[[*cols, "ratio_low", "ratio_high", "flag"]].reset_index()
+        hidden = privacy.suppress_table(
+            div,
+            ["crime", "observed"],
+            derived={
+                "expected": ["crime"],
+                "ratio": ["crime", "observed"],
+                "ratio_shrunk": ["crime", "observed"],
+                "ratio_low": ["crime", "observed"],
+                "ratio_high": ["crime", "observed"],
+            },
+        )
+        tbl = hidden.table
+        gone = tbl["observed"].isna() | tbl["crime"].isna()
+        tbl["flag"] = tbl["flag"].astype(object).where(~gone, "suppressed")
+        out["divergence"] = hidden
+    if len(report.burden):
+        b = report.burden.rename_axis("area_id").reset_index()
+        out["burden"] = privacy.Suppressed(b, 0, 0, 0)
+    if len(report.frame.placement):
+        out["placement"] = privacy.suppress_table(
+            report.frame.placement.copy(), ["placed", "unplaced"], additive_rows=True
+        )
+    return out
+
+
+def _name(df: pd.DataFrame, i: Any) -> str:
+    return str(df.loc[i, "name"])
+
+
+def _times(x: float) -> str:
+    return f"{x:.1f} times" if x < 10 else f"{x:.0f} times"
+
+
+def map_specs(
+    report: PlacesReport, public: Mapping[str, privacy.Suppressed]
+) -> list[dict[str, Any]]:
+    """One map per measure rate, the divergence ratio and the burden index: the published table,
+    the column to draw, the count columns whose suppression hatches an area, and a caption."""
+    specs: list[dict[str, Any]] = []
+    areas = public["areas"].table.set_index("area_id")
+    where = f"{report.city} {report.area_set}"
+    for m, r in report.rates.items():
+        words = MEASURES[m][2]
+        col = f"{m}_rate"
+        ok = areas[col].notna() & (areas[f"{m}_flag"] == "")
+        total_rate = r["count"].sum() / r["population"].sum() * 1000
+        if ok.any():
+            top = areas.loc[ok, col].idxmax()
+            caption = (
+                f"{_name(areas, top)} had the highest rate of {words} among areas with enough"
+                f" residents and events: {areas.loc[top, col]:,.0f} per 1,000 residents, against"
+                f" {total_rate:,.0f} across {report.city}."
+            )
+        else:
+            caption = f"No area has enough residents and {words} for a reliable rate."
+        specs.append(
+            {
+                "name": f"{m}_per_1000",
+                "table": areas,
+                "value": col,
+                "counts": [m],
+                "title": f"{words.capitalize()} per 1,000 residents, {where}",
+                "legend": f"{words} per 1,000 residents",
+                "caption": caption,
+            }
+        )
+    if "divergence" in public and report.divergence is not None:
+        d = public["divergence"].table.set_index("area_id")
+        enf, cr = report.divergence.enforcement, report.divergence.crime
+        above = d[(d["flag"] == "above") & d["ratio_shrunk"].notna()]
+        action = ACTION.get(enf, f"recorded {MEASURES[enf][2]}")
+        if len(above):
+            top = above["ratio_shrunk"].idxmax()
+            caption = (
+                f"Officers {action} in {_name(d, top)} at {_times(above.loc[top, 'ratio_shrunk'])}"
+                f" the rate that {MEASURES[cr][2]} there would predict."
+                f" {len(above)} areas were well above the prediction and"
+                f" {int((d['flag'] == 'below').sum())} well below."
+            )
+        else:
+            caption = (
+                f"No area's {MEASURES[enf][2]} were well above what {MEASURES[cr][2]} predict."
+            )
+        specs.append(
+            {
+                "name": f"{enf}_vs_{cr}",
+                "table": d,
+                "value": "ratio_shrunk",
+                "counts": ["observed", "crime"],
+                "breaks": [0.67, 0.9, 1.1, 1.5],
+                "title": f"{MEASURES[enf][2].capitalize()} against what {MEASURES[cr][2]}"
+                f" predict, {where}",
+                "legend": "times the predicted level (1 = as predicted)",
+                "caption": caption,
+            }
+        )
+    if "burden" in public:
+        b = public["burden"].table.set_index("area_id")
+        top = b["rank"].idxmin()
+        caption = (
+            f"{_name(b, top)} ranks first on the burden index; under other reasonable weights its"
+            f" rank stays between {b.loc[top, 'rank_low']:.0f} and {b.loc[top, 'rank_high']:.0f}."
+        )
+        specs.append(
+            {
+                "name": "burden_index",
+                "table": b,
+                "value": "burden_index",
+                "counts": [],
+                "breaks": [0.2, 0.4, 0.6, 0.8],
+                "title": f"Burden index (crime, policing beyond crime, poverty), {where}",
+                "legend": "burden index (0 = least, 1 = most)",
+                "caption": caption,
+            }
+        )
+    return specs
