@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from publicsafety.cli.common import DEFAULT_WS, WorkspaceOpt
+from publicsafety.documents.facts import workspace_facts
 from publicsafety.documents.toolkit import build_toolkit
 
 
@@ -20,9 +21,14 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOpt = DEFAULT_WS,
         out: Annotated[Path | None, typer.Option(help="Output file.")] = None,
     ) -> None:
-        """Build the printed toolkit: reform roadmap, data guide and assessment worksheets."""
+        """Build the printed toolkit: reform roadmap, data guide and assessment worksheets.
+        City pages use the figures of the data loaded in the workspace, when there is any."""
         slug = city.lower().replace(" ", "_")
         path = build_toolkit(
-            city, lang, fmt, out or workspace / "outputs" / slug / f"toolkit_{lang}.{fmt}"
+            city,
+            lang,
+            fmt,
+            out or workspace / "outputs" / slug / f"toolkit_{lang}.{fmt}",
+            facts=workspace_facts(workspace, city),
         )
         typer.echo(f"Wrote {path}")

@@ -8,12 +8,16 @@ a reader can trace it. Only aggregates leave DuckDB.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from publicsafety.engine import Store
+from publicsafety.config import settings
+from publicsafety.engine import Store, open_store
+from publicsafety.errors import PublicSafetyError
 from publicsafety.privacy import is_small, suppress_table
+from publicsafety.profiles import load_profile
 
 # Labels for the groups a breakdown may show, in both toolkit languages.
 RACE_LABELS = {
@@ -49,13 +53,22 @@ def _pct(part: int | None, whole: int | None) -> float | None:
 
 
 def _sources(store: Store, city: str, kind: str) -> list[str]:
+    """The files behind a block, each with its profile's title: the title says what the file is
+    (and is not: a subset, an extract), which a reader needs beside the figure."""
     rows = _rows(
         store,
-        "SELECT DISTINCT source_file FROM loads WHERE kind = ? AND city IN (?, 'multiple')"
-        " ORDER BY 1",
+        "SELECT source_file, min(profile) FROM loads WHERE kind = ? AND city IN (?, 'multiple')"
+        " GROUP BY 1 ORDER BY 1",
         [kind, city],
     )
-    return [r[0] for r in rows]
+    out = []
+    for file, profile in rows:
+        try:
+            title = load_profile(profile).title
+        except PublicSafetyError:  # a profile file that is no longer where it was
+            title = ""
+        out.append(f"{file} ({title})" if title else file)
+    return out
 
 
 def _span(store: Store, table: str, column: str, city: str) -> tuple[Any, Any, int]:
@@ -259,3 +272,12 @@ def city_facts(store: Store, city: str) -> dict[str, Any]:
         "budget": _budget(store, city),
     }
     return {k: v for k, v in blocks.items() if v is not None}
+
+
+def workspace_facts(workspace: Path, city: str) -> dict[str, Any]:
+    """`city_facts` from the workspace's store, or an empty dict when the workspace has no
+    store yet (the toolkit then prints its no-data wording)."""
+    if not settings(workspace).store_path.exists():
+        return {}
+    with open_store(workspace, read_only=True) as store:
+        return city_facts(store, city)
