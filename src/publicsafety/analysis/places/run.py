@@ -273,3 +273,12 @@ def map_specs(
             }
         )
     return specs
+
+
+def source_line(store: Store, city: str) -> str:
+    """The files behind a city's figures, for the source line under each map and table."""
+    rows = store.con.execute(
+        "SELECT DISTINCT source_file FROM loads WHERE city = ? ORDER BY 1", [city]
+    ).fetchall()
+    files = ", ".join(str(r[0]) for r in rows) or "no files recorded"
+    return f"{city}: {files}. Counts of 1-10 suppressed. publicsafety places analysis."
