@@ -30,7 +30,7 @@ BJS_PER_CAPITA_2017 = 351.54
 # fund or, when a source gives line items but no total, the sum of its general fund lines; the
 # whole budget is a total line of all funds (or of no stated fund).
 _SUMMARY_SQL = """
-    SELECT b.city, coalesce(l.profile, 'load ' || b.load_id) AS source, b.fiscal_year, b.basis,
+    SELECT b.city, coalesce(l.profile, 'load ' || b.load_id, 'source not recorded') AS source, b.fiscal_year, b.basis,
            sum(amount) FILTER (WHERE function = 'police') AS police,
            sum(amount) FILTER (WHERE function IS DISTINCT FROM 'total') AS lines_total,
            sum(amount) FILTER (WHERE function = 'total' AND fund ILIKE '%general%') AS gf_line,

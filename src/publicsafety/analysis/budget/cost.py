@@ -96,7 +96,7 @@ def cost_from_store(
         params.append(source)
     df = frame(
         store,
-        f"""SELECT b.fiscal_year, coalesce(l.profile, 'load ' || b.load_id) AS source,
+        f"""SELECT b.fiscal_year, coalesce(l.profile, 'load ' || b.load_id, 'source not recorded') AS source,
                    sum(amount) AS police, sum(sworn_fte) AS sworn
             FROM budget b LEFT JOIN loads l USING (load_id) WHERE {where}
             GROUP BY ALL ORDER BY (sum(sworn_fte) IS NULL), fiscal_year DESC, source""",

@@ -51,7 +51,7 @@ def _police_budget(store: Store, s: Reallocation, city: str) -> tuple[float, int
         params.append(s.budget_source)
     df = frame(
         store,
-        f"""SELECT b.fiscal_year, coalesce(l.profile, 'load ' || b.load_id) AS source,
+        f"""SELECT b.fiscal_year, coalesce(l.profile, 'load ' || b.load_id, 'source not recorded') AS source,
                    sum(amount) AS police
             FROM budget b LEFT JOIN loads l USING (load_id) WHERE {where}
             GROUP BY ALL ORDER BY fiscal_year DESC, source""",
