@@ -107,19 +107,15 @@ class _Reader:
     def get(self, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
         self.used.add(name)
         if name not in self.data:
-            if default is None and kind is not type(None):
-                return None
             return default
         value = self.data[name]
-        if isinstance(value, bool) and kind in (int, float, (int, float)):
-            value = object()  # true/false is not a number
-        if not isinstance(value, kind):
-            names = (
-                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            )
-            raise _fail(
-                self.path, self.key(name), f"{value!r} is not a {names}", f"write a {names}"
-            )
+        numeric = kind in (int, float, (int, float))
+        # TOML true/false are Python bools, which are ints: not a number here.
+        if not isinstance(value, kind) or (numeric and isinstance(value, bool)):
+            words: dict[Any, str] = {dict: "table", list: "list", str: "text in quotes"}
+            names = words.get(kind, "number")
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            raise _fail(self.path, self.key(name), f"{shown} is not a {names}", f"write a {names}")
         return value
 
     def need(self, name: str, kind: type | tuple[type, ...]) -> Any:
