@@ -4,6 +4,7 @@ privacy-safe files and the summary. Expected figures are worked by hand in the c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -11,8 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from publicsafety.analysis.disparity import analyze_disparities, public_tables, write_outputs
+from publicsafety.analysis.disparity.run import DisparityReport
+from publicsafety.analysis.disparity.veil import city_location
 from publicsafety.cli import app
-from publicsafety.engine import Store, open_store
+from publicsafety.engine import Store, memory_store, open_store
 from publicsafety.errors import PublicSafetyError
 from tests.disparity.helpers import insert
 
@@ -108,6 +111,15 @@ def testville(store: Store) -> Store:
     return store
 
 
+@pytest.fixture(scope="module")
+def report() -> Iterator[DisparityReport]:
+    """One analysis of Testville shared by the tests that only read it (each run takes seconds)."""
+    store = memory_store(threads=1)
+    build(store)
+    yield analyze_disparities(store, city="Testville")
+    store.close()
+
+
 def _rates(report, events_of: str, kind: str) -> pd.DataFrame:
     r = report.rates
     return r[
@@ -115,8 +127,7 @@ def _rates(report, events_of: str, kind: str) -> pd.DataFrame:
     ].set_index("group")
 
 
-def test_rates_against_each_benchmark(testville: Store) -> None:
-    report = analyze_disparities(testville, city="Testville")
+def test_rates_against_each_benchmark(report: DisparityReport) -> None:
     assert report.stops == 553
     assert _rates(report, "stops", "population").loc["black", "ratio"] == pytest.approx(2.4)
     assert _rates(report, "stops", "arrests").loc["black", "ratio"] == pytest.approx(1.0)
@@ -129,8 +140,7 @@ def test_rates_against_each_benchmark(testville: Store) -> None:
     )
 
 
-def test_area_rates_and_models(testville: Store) -> None:
-    report = analyze_disparities(testville, city="Testville")
+def test_area_rates_and_models(report: DisparityReport) -> None:
     assert report.area_set == "tracts"
     area = report.area_rates[report.area_rates.group == "black"].set_index("area_id")
     assert area["ratio"].round(9).tolist() == [2.0, 2.0]
@@ -146,8 +156,7 @@ def test_area_rates_and_models(testville: Store) -> None:
     assert any("veil of darkness" in s for s in report.skipped)
 
 
-def test_outputs_are_privacy_safe_and_explained(testville: Store, tmp_path: Path) -> None:
-    report = analyze_disparities(testville, city="Testville")
+def test_outputs_are_privacy_safe_and_explained(report: DisparityReport, tmp_path: Path) -> None:
     written = write_outputs(report, tmp_path)
     names = sorted(p.name for p in written)
     for expected in (
@@ -183,8 +192,8 @@ def test_outputs_are_privacy_safe_and_explained(testville: Store, tmp_path: Path
     assert "Native American people" in text  # too few to say
 
 
-def test_public_tables_hide_the_three_native_american_stops(testville: Store) -> None:
-    out = public_tables(analyze_disparities(testville, city="Testville"))["outcomes"]
+def test_public_tables_hide_the_three_native_american_stops(report: DisparityReport) -> None:
+    out = public_tables(report)["outcomes"]
     row = out[
         (out.dimension == "race") & (out.group == "native american") & (out.outcome == "search")
     ]
@@ -211,3 +220,34 @@ def test_cli_asks_which_city(workspace: Path) -> None:
     result = CliRunner().invoke(app, ["analyze", "disparities", "-w", str(workspace)])
     assert isinstance(result.exception, PublicSafetyError)
     assert "--city" in str(result.exception.fix) and "Otherville" in str(result.exception.fix)
+
+
+def test_city_location_falls_back_to_the_areas(testville: Store) -> None:
+    # No stop has a point; the city's areas span 29.9-30.1 N and 90.2-89.9 W.
+    assert city_location(testville, "Testville") is None
+    insert(
+        testville,
+        "areas",
+        [
+            {
+                "city": "Testville",
+                "area_set": "tracts",
+                "area_id": "A",
+                "xmin": -90.2,
+                "xmax": -90.0,
+                "ymin": 29.9,
+                "ymax": 30.0,
+            },
+            {
+                "city": "Testville",
+                "area_set": "tracts",
+                "area_id": "B",
+                "xmin": -90.1,
+                "xmax": -89.9,
+                "ymin": 30.0,
+                "ymax": 30.1,
+            },
+        ],
+    )
+    lat, lon = city_location(testville, "Testville")  # type: ignore[misc]
+    assert (round(lat, 6), round(lon, 6)) == (30.0, -90.05)
