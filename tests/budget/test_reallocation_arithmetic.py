@@ -3,6 +3,7 @@ figure is worked out by hand in the comments."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,7 @@ def test_money_moved_alternatives_and_net_by_hand(store: Store, scenario: Path) 
     assert items["Loaded cost of an officer-hour"].startswith(
         "$10,400,000 police budget / (50.0 sworn positions x 2,080 paid hours a year) = $100.00"
     )
-    assert "the 2 tracts with the highest poverty rates" in items["Basic income: whole program"]
+    assert "the 2 tracts ranked highest by poverty rate" in items["Basic income: whole program"]
     assert all(r.lines["assumption"].str.len() > 10)  # every figure says what it rests on
     text = sentences(r)
     assert text[0] == (
@@ -222,3 +223,16 @@ def test_classify_fills_missing_functions(store: Store) -> None:
         "Patrol": "police",
         "Recreation Centers": "parks",
     }
+
+
+def test_without_boundaries_areas_rank_by_poverty(store: Store, scenario: Path) -> None:
+    fill(store)
+    s = load_reallocation(scenario)
+    assert s.basic_income is not None and s.basic_income.rank_by == "auto"
+    # No polygons for Testville's tracts: the places analysis cannot rank them, poverty does.
+    assert target_areas(store, "Testville", s.basic_income)["ranked_by"].unique().tolist() == [
+        "poverty rate"
+    ]
+    strict = dataclasses.replace(s.basic_income, rank_by="investment_index")
+    with pytest.raises(StoreError, match="no investment index for Testville tracts"):
+        target_areas(store, "Testville", strict)

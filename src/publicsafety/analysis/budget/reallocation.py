@@ -14,11 +14,11 @@ import pandas as pd
 
 from publicsafety.analysis._sql import frame
 from publicsafety.analysis.budget.cost import OfficerCost, cost_from_store, derive_cost, given_cost
-from publicsafety.analysis.budget.scenario_file import Reallocation
+from publicsafety.analysis.budget.scenario_file import BasicIncome, Reallocation
 from publicsafety.analysis.diversion import DiversionResult, run_diversion
 from publicsafety.analysis.scenario_files import load_scenario
 from publicsafety.engine import Store
-from publicsafety.errors import StoreError
+from publicsafety.errors import PublicSafetyError, StoreError
 
 HOURS_PER_FTE_WEEK = 40.0
 
@@ -127,18 +127,12 @@ def _program_rows(d: DiversionResult) -> pd.DataFrame:
     return df
 
 
-def target_areas(store: Store, city: str, income: object) -> pd.DataFrame:
-    """Areas for a basic income program: the `areas` ranked highest by poverty rate (residents
-    below the poverty line / residents) in the population table; recipients are shared out in
-    proportion to residents below poverty (largest remainders)."""
-    from publicsafety.analysis.budget.scenario_file import BasicIncome
-
-    assert isinstance(income, BasicIncome)
+def _poverty(store: Store, city: str, area_set: str | None) -> pd.DataFrame:
     params: list[object] = [city]
     where = "city = ?"
-    if income.area_set:
+    if area_set:
         where += " AND area_set = ?"
-        params.append(income.area_set)
+        params.append(area_set)
     df = frame(
         store,
         f"""SELECT area_set, area_id,
@@ -161,8 +155,50 @@ def target_areas(store: Store, city: str, income: object) -> pd.DataFrame:
             fix='choose one with area_set = "..." in [basic_income]',
         )
     df["poverty_rate"] = df["below"] / df["residents"]
-    df = df.sort_values(["poverty_rate", "area_id"], ascending=[False, True]).head(income.areas)
-    df = df.reset_index(drop=True)
+    return df
+
+
+def _investment_rank(store: Store, city: str, area_set: str) -> pd.Series | None:
+    """Areas by the places analysis's burden index (1 = most burdened), or None when the city
+    has no boundaries for the area set or the index cannot be computed."""
+    from publicsafety.analysis.places.run import analyze_places
+
+    n = frame(
+        store, "SELECT count(*) AS n FROM areas WHERE city = ? AND area_set = ?", [city, area_set]
+    )["n"].iloc[0]
+    if n == 0:
+        return None
+    try:
+        burden = analyze_places(store, area_set, city=city).burden
+    except PublicSafetyError:
+        return None
+    if burden.empty:
+        return None
+    return burden["rank"].astype(float)
+
+
+def target_areas(store: Store, city: str, income: BasicIncome) -> pd.DataFrame:
+    """Areas for a basic income program: the `areas` the places analysis's investment (burden)
+    index ranks highest when the city has boundaries for the area set, else the highest poverty
+    rates (residents below the poverty line / residents) in the population table. Recipients are
+    shared out in proportion to residents below poverty (largest remainders)."""
+    df = _poverty(store, city, income.area_set)
+    area_set = str(df["area_set"].iloc[0])
+    rank = None if income.rank_by == "poverty" else _investment_rank(store, city, area_set)
+    if rank is None and income.rank_by == "investment_index":
+        raise StoreError(
+            f"no investment index for {city} {area_set}",
+            fix="load the area boundaries and run `publicsafety analyze places`, or set "
+            'rank_by = "poverty" in [basic_income]',
+        )
+    if rank is not None:
+        df["investment_rank"] = df["area_id"].map(rank)
+        df = df.dropna(subset=["investment_rank"]).sort_values(["investment_rank", "area_id"])
+        ranked_by = "investment (burden) index of the places analysis"
+    else:
+        df = df.sort_values(["poverty_rate", "area_id"], ascending=[False, True])
+        ranked_by = "poverty rate"
+    df = df.head(income.areas).reset_index(drop=True)
     quota = df["below"] / df["below"].sum() * income.recipients
     base = quota.astype(int)
     left = income.recipients - int(base.sum())
@@ -170,7 +206,7 @@ def target_areas(store: Store, city: str, income: object) -> pd.DataFrame:
     base.loc[order] += 1
     df["recipients"] = base
     df["rank"] = range(1, len(df) + 1)
-    df["ranked_by"] = "poverty rate"
+    df["ranked_by"] = ranked_by
     return df.rename(columns={"below": "residents_below_poverty"})
 
 
@@ -259,7 +295,8 @@ def run_reallocation(store: Store, s: Reallocation, city: str | None = None) -> 
             + f"; {'; '.join(b.sources)}"
         )
         where = (
-            f"; recipients in the {len(areas)} {areas['area_set'].iloc[0]} with the highest poverty rates"
+            f"; recipients in the {len(areas)} {areas['area_set'].iloc[0]} ranked highest by "
+            f"{areas['ranked_by'].iloc[0]}"
             if not areas.empty
             else "; not tied to places"
         )
