@@ -141,7 +141,12 @@ def places_cmd(
         },
         "morans_i": None
         if report.moran is None
-        else {"i": report.moran.i, "p": report.moran.p_permutation, "areas": report.moran.n},
+        else {
+            "of": report.moran_of,
+            "i": report.moran.i,
+            "p": report.moran.p_permutation,
+            "areas": report.moran.n,
+        },
         "maps": captions,
         "files": written,
     }
@@ -153,7 +158,7 @@ def places_cmd(
         console.print(f"- {note}")
     if report.moran is not None:
         console.print(
-            f"- Moran's I of the divergence residuals: {report.moran.i:.3f}"
+            f"- Moran's I of the {report.moran_of}: {report.moran.i:.3f}"
             f" (permutation p = {report.moran.p_permutation:.3f})"
         )
     for c in captions:

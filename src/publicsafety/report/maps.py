@@ -132,7 +132,8 @@ def choropleth(
         '<g class="areas" stroke="#444" stroke-width="0.6" fill-rule="evenodd">',
     ]
     labels = []
-    for i, g, pg, v in zip(ids, geoms, proj, vals, strict=True):
+    boxes: list[tuple[float, float, float, float]] = []
+    for i, pg, v in zip(ids, proj, vals, strict=True):
         name = escape(str(layer.names.get(i, i)))
         if i in layer.suppressed:
             fill, kind, tip = f"url(#{HATCH_ID})", "suppressed", f"{name}: suppressed"
@@ -150,6 +151,10 @@ def choropleth(
         if w_px > 6.2 * len(label) + 4 and h_px > 14:
             p = shapely.get_coordinates(pg.representative_point())
             x, y = fx(p)[0]
+            box = (x - 3.1 * len(label), y - 7, x + 3.1 * len(label), y + 5)
+            if any(_overlap(box, b) for b in boxes):
+                continue  # a name that would overprint another is left off
+            boxes.append(box)
             labels.append(
                 f'<text x="{x:.1f}" y="{y + 3:.1f}" font-size="9" text-anchor="middle" '
                 f'fill="#000" stroke="white" stroke-width="2.5" paint-order="stroke" '
@@ -191,11 +196,17 @@ def choropleth(
                    f"{escape(line)}</text>")  # fmt: skip
         y += 17
     y += 6
-    out.append(f'<text x="20" y="{y:.0f}" font-size="10" fill="#333" class="source-line">'
-               f"Source: {escape(source)}</text>")  # fmt: skip
+    for k, line in enumerate(_wrap(f"Source: {source}", width // 6)):
+        out.append(f'<text x="20" y="{y:.0f}" font-size="10" fill="#333" '
+                   f'class="source-line{"" if k == 0 else " source-more"}">{escape(line)}</text>')  # fmt: skip
+        y += 13
     out.append("</svg>")
-    height = int(y + 14)
+    height = int(y + 4)
     return "\n".join(out).replace("HEIGHT", str(height))
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _wrap(text: str, chars: int) -> list[str]:
@@ -224,7 +235,9 @@ def layer_from(
         for i, v, h in zip(df.index, df[value], hidden, strict=True)
     }
     return MapLayer(
-        vals, frozenset(str(i) for i in df.index[hidden]), df[names].astype(str).to_dict()
+        vals,
+        frozenset(str(i) for i in df.index[hidden]),
+        {str(k): str(v) for k, v in df[names].items()},
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ class AreaFrame:
     notes: list[str] = field(default_factory=list)
 
 
-def _one(store: Store, sql: str, params: list[object]) -> list[tuple[object, ...]]:
+def _one(store: Store, sql: str, params: list[object]) -> list[tuple[Any, ...]]:
     return store.con.execute(sql, params).fetchall()
 
 
@@ -113,11 +114,18 @@ def population(
     store: Store, city: str, area_set: str, group: str = TOTAL_GROUP
 ) -> dict[str, float]:
     """Residents of one population group per area (the `population` table, else `areas`)."""
+    # Two loads of the same set (say ACS 2015 and ACS 2016) must not add up: take the one
+    # source covering the most areas, the latest year on a tie.
     rows = _one(
         store,
-        'SELECT area_id, sum("count") FROM population WHERE city = ? AND area_set = ?'
-        ' AND "group" = ? GROUP BY 1',
-        [city, area_set, group],
+        """WITH pick AS (SELECT source, year FROM population
+            WHERE city = ? AND area_set = ? AND "group" = ?
+            GROUP BY ALL ORDER BY count(DISTINCT area_id) DESC, year DESC NULLS LAST,
+            source LIMIT 1)
+        SELECT area_id, sum("count") FROM population p JOIN pick
+          ON p.source IS NOT DISTINCT FROM pick.source AND p.year IS NOT DISTINCT FROM pick.year
+        WHERE city = ? AND area_set = ? AND "group" = ? GROUP BY 1""",
+        [city, area_set, group, city, area_set, group],
     )
     if not rows and group == TOTAL_GROUP:
         rows = _one(

@@ -82,8 +82,12 @@ def burden(
     idx = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
     idx_df = pd.DataFrame(idx, index=ranks.index)
     sim_ranks = idx_df.rank(ascending=False, method="min").to_numpy()
-    out["rank_low"] = np.nanpercentile(sim_ranks, 5, axis=1)
-    out["rank_high"] = np.nanpercentile(sim_ranks, 95, axis=1)
+    ranked = np.isfinite(sim_ranks).any(axis=1)
+    low = np.full(len(out), np.nan)
+    high = np.full(len(out), np.nan)
+    low[ranked] = np.percentile(sim_ranks[ranked], 5, axis=1)
+    high[ranked] = np.percentile(sim_ranks[ranked], 95, axis=1)
+    out["rank_low"], out["rank_high"] = low, high
     for c in used:
         alt = dict(weights)
         alt[c] = 2 * weights[c]

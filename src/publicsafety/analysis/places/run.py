@@ -16,7 +16,13 @@ import pandas as pd
 
 from publicsafety import privacy
 from publicsafety.analysis.places import burden as burden_mod
-from publicsafety.analysis.places.area_profiles import MEASURES, AreaFrame, area_frame, rates
+from publicsafety.analysis.places.area_profiles import (
+    MEASURES,
+    MIN_POPULATION,
+    AreaFrame,
+    area_frame,
+    rates,
+)
 from publicsafety.analysis.places.divergence import THRESHOLD, Divergence, divergence
 from publicsafety.analysis.places.spatial import MoranResult, morans_i
 from publicsafety.engine import Store
@@ -40,6 +46,7 @@ class PlacesReport:
     moran: MoranResult | None
     burden: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    moran_of: str = ""  # what Moran's I was computed on
 
 
 def only_city(store: Store, area_set: str, city: str | None) -> str:
@@ -123,11 +130,26 @@ def analyze_places(
             f"Divergence not modelled: no {' or '.join(MEASURES[m][2] for m in missing)}"
             f" could be placed in {area_set}."
         )
+    moran_of = ""
+    ratio: pd.Series | None = None
     if div is not None:
         a = div.areas[div.areas["in_fit"]]
         moran = morans_i(dict(a["pearson_residual"]), frame.geometry)
+        moran_of = f"residuals of {enforcement} modelled on {crime}"
+        ratio = div.areas["ratio_shrunk"]
+    elif enforcement in profile:
+        # No crime to tether to: the policing component falls back to enforcement per resident.
+        shrunk = profile[enforcement]["rate_shrunk"]
+        ratio = shrunk / np.nanmean(shrunk)
+        notes.append(
+            f"The policing component of the burden index is {MEASURES[enforcement][2]} per 1,000"
+            " residents relative to the city, not tethered to crime (no crime could be placed)."
+        )
+        ok = shrunk[shrunk > 0]
+        if len(ok) >= 5:
+            moran = morans_i(dict(np.log(ok)), frame.geometry)
+            moran_of = f"log {MEASURES[enforcement][2]} per 1,000 residents (shrunk)"
     crime_rate = profile[crime]["rate_shrunk"] if crime in profile else None
-    ratio = div.areas["ratio_shrunk"] if div is not None else None
     pop = frame.table["population"]
     share = frame.table["below_poverty"] / pop.where(pop > 0)
     poverty = share if share.notna().any() else None
@@ -135,9 +157,18 @@ def analyze_places(
         ranked = pd.DataFrame()
         notes.append("Burden index not computed: no crime rate, divergence or poverty data.")
     else:
-        ranked = burden_mod.burden(burden_mod.components(crime_rate, ratio, poverty), weights)
+        comp = burden_mod.components(crime_rate, ratio, poverty)
+        # Never rank on noise: areas with too few residents stay in the table without a rank.
+        few = frame.table["population"].fillna(0) < MIN_POPULATION
+        comp.loc[few.reindex(comp.index).to_numpy()] = np.nan
+        if few.any():
+            notes.append(
+                f"{int(few.sum())} areas with fewer than {MIN_POPULATION:,} residents are not"
+                " ranked on the burden index."
+            )
+        ranked = burden_mod.burden(comp, weights)
         ranked.insert(0, "name", frame.table["name"].reindex(ranked.index))
-    return PlacesReport(city, area_set, frame, profile, div, moran, ranked, notes)
+    return PlacesReport(city, area_set, frame, profile, div, moran, ranked, notes, moran_of)
 
 
 def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
@@ -182,8 +213,18 @@ def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
     return out
 
 
+def _parts(ranked: pd.DataFrame) -> str:
+    words = {"crime": "crime", "policing": "policing", "need": "poverty"}
+    return ", ".join(w for c, w in words.items() if ranked[c].notna().any())
+
+
+def _num(df: pd.DataFrame, i: Any, col: str) -> float:
+    value: Any = df.at[i, col]
+    return float(value)
+
+
 def _name(df: pd.DataFrame, i: Any) -> str:
-    return str(df.loc[i, "name"])
+    return str(df.at[i, "name"])
 
 
 def _times(x: float) -> str:
@@ -207,7 +248,7 @@ def map_specs(
             top = areas.loc[ok, col].idxmax()
             caption = (
                 f"{_name(areas, top)} had the highest rate of {words} among areas with enough"
-                f" residents and events: {areas.loc[top, col]:,.0f} per 1,000 residents, against"
+                f" residents and events: {_num(areas, top, col):,.0f} per 1,000 residents, against"
                 f" {total_rate:,.0f} across {report.city}."
             )
         else:
@@ -231,7 +272,7 @@ def map_specs(
         if len(above):
             top = above["ratio_shrunk"].idxmax()
             caption = (
-                f"Officers {action} in {_name(d, top)} at {_times(above.loc[top, 'ratio_shrunk'])}"
+                f"Officers {action} in {_name(d, top)} at {_times(_num(above, top, 'ratio_shrunk'))}"
                 f" the rate that {MEASURES[cr][2]} there would predict."
                 f" {len(above)} areas were well above the prediction and"
                 f" {int((d['flag'] == 'below').sum())} well below."
@@ -258,7 +299,7 @@ def map_specs(
         top = b["rank"].idxmin()
         caption = (
             f"{_name(b, top)} ranks first on the burden index; under other reasonable weights its"
-            f" rank stays between {b.loc[top, 'rank_low']:.0f} and {b.loc[top, 'rank_high']:.0f}."
+            f" rank stays between {_num(b, top, 'rank_low'):.0f} and {_num(b, top, 'rank_high'):.0f}."
         )
         specs.append(
             {
@@ -267,7 +308,7 @@ def map_specs(
                 "value": "burden_index",
                 "counts": [],
                 "breaks": [0.2, 0.4, 0.6, 0.8],
-                "title": f"Burden index (crime, policing beyond crime, poverty), {where}",
+                "title": f"Burden index ({_parts(report.burden)}), {where}",
                 "legend": "burden index (0 = least, 1 = most)",
                 "caption": caption,
             }
