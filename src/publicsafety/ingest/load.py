@@ -15,15 +15,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from publicsafety import tables
 from publicsafety.engine import Store
 from publicsafety.errors import InputError
 from publicsafety.ingest import quarantine
 from publicsafety.ingest.normalize import VALUE_COLUMN, Plan, lit
-from publicsafety.ingest.readers import BatchReader, open_reader
+from publicsafety.ingest.readers import open_reader, prefetch
 from publicsafety.profiles import Profile, load_profile
 from publicsafety.vocab import Kind
 
@@ -188,7 +190,7 @@ def _load_rows(
             if progress:
                 progress(reader.position, total)
 
-        for batch in reader.batches(tick):
+        for batch in prefetch(reader.batches(tick)):
             loader.load(batch)
         result.bytes_replaced = reader.replaced
     finally:
@@ -223,78 +225,70 @@ class _BatchLoader:
             )
 
     def load(self, batch: Any) -> None:
+        # Arrow tables reach DuckDB as relations queried under a name (`run`), not through
+        # con.register: inside the load's transaction a registered view is kept, with its
+        # data, until commit, so memory would grow with every batch.
         con, r = self.con, self.result
-        con.register("__batch", batch.table)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE __n AS {self.plan.stage_sql('__batch')}")
-        finally:
-            con.unregister("__batch")
-        ok = "__fail_col IS NULL AND __excl_reason IS NULL"
-        xy_join = ""
+        batch_rows = self.plan.prepare(batch.table)
+        # Rows that fail are few: find them first, then load the rest in one INSERT.
+        bad = run(con, batch_rows, "batch_rows", self.plan.bad_sql("batch_rows")).to_arrow_table()
+        good_rows = batch_rows
+        if bad.num_rows:
+            keep = pc.invert(pc.is_in(batch_rows.column("__rec"), value_set=bad.column("__rec")))
+            good_rows = batch_rows.filter(keep)
+        r.rows_read += batch.table.num_rows + len(batch.bad)
+        r.rows_loaded += good_rows.num_rows
+        r.rows_quarantined += bad.num_rows + len(batch.bad)
+        r.rows_blank += batch.blank
+        self._insert(good_rows)
+        sentinels = self.plan.sentinel_sql("good_rows")
+        if sentinels and good_rows.num_rows:
+            got = run(con, good_rows, "good_rows", sentinels).fetchall()
+            r.dates_sentinel += int(got[0][0] or 0)
+        if bad.num_rows:
+            quarantine.insert_rows(con, bad, self.prof, r.load_id, self.file)
+        if batch.bad:
+            quarantine.insert_bad(con, batch.bad, self.prof, r.load_id, self.file)
+
+    def _insert(self, good_rows: pa.Table) -> None:
+        con = self.con
+        source = f"({self.plan.values_sql('good_rows')})"
         if self.xy:
-            xy_join = self._project()
+            good_rows = self._project(source, good_rows)
+            source = f"({self.plan.values_sql('good_rows', ('__lon', '__lat'))})"
         city = lit(self.prof.city)
         for j, out in enumerate(self.outputs):
             cols = {k: v for k, v in out.items() if k not in ("x", "y")}
             if "city" in cols:
                 city = f"coalesce({cols.pop('city')}, {city})"
             if self.xy:
-                cols[self.lon], cols["lat"] = "__xy.lon", "__xy.lat"
+                cols[self.lon], cols["lat"] = "__lon", "__lat"
             names = ["city", "load_id", "row_id", "source_file", "source_line", *cols]
-            values = [city, str(r.load_id), f"{self.base} + __rec * {self.per_record} + {j}",
+            values = [city, str(self.result.load_id), f"{self.base} + __rec * {self.per_record} + {j}",
                       lit(self.file), "__line", *cols.values()]  # fmt: skip
-            where = ok
+            where = "TRUE"
             value_col = VALUE_COLUMN.get(self.prof.kind)
             if self.prof.rows and value_col in cols:
-                where += f" AND ({cols[value_col]}) IS NOT NULL"
+                where = f"({cols[value_col]}) IS NOT NULL"
             col_sql = ", ".join(f'"{n}"' for n in names)
-            con.execute(
-                f'INSERT INTO "{self.table}" ({col_sql}) SELECT {", ".join(values)}'
-                f" FROM __n {xy_join} WHERE {where}"
-            )
-        con.execute(
-            "INSERT INTO quarantine SELECT ?, ?, ?, ?, __line, coalesce(__excl_col, __fail_col),"
-            " CASE WHEN __excl_reason IS NULL THEN __fail_value ELSE __excl_value END,"
-            " CASE WHEN __excl_reason IS NULL THEN"
-            "  __fail_col || ': ' || __fail_reason"
-            "  ELSE __excl_reason END, __raw"
-            f" FROM __n WHERE NOT ({ok}) ORDER BY __line",
-            [self.prof.city, r.load_id, self.prof.kind, self.file],
-        )
-        counts = con.execute(
-            f"SELECT count(*), count(*) FILTER ({ok}), sum(__sentinels) FILTER ({ok}) FROM __n"
-        ).fetchall()[0]
-        r.rows_read += counts[0] + len(batch.bad)
-        r.rows_loaded += counts[1]
-        r.rows_quarantined += counts[0] - counts[1] + len(batch.bad)
-        r.dates_sentinel += int(counts[2] or 0)
-        r.rows_blank += batch.blank
-        if batch.bad:
-            quarantine.insert_bad(self.con, batch.bad, self.prof, r.load_id, self.file)
-        con.execute("DROP TABLE IF EXISTS __n")
-        con.execute("DROP TABLE IF EXISTS __xy")
+            sql = f'INSERT INTO "{self.table}" ({col_sql}) SELECT {", ".join(values)}'
+            run(con, good_rows, "good_rows", f"{sql} FROM {source} WHERE {where}")
 
-    def _project(self) -> str:
-        """Convert the batch's projected x / y to lon / lat (pyproj) and join them back."""
+    def _project(self, source: str, good_rows: pa.Table) -> pa.Table:
+        """`good_rows` with __lon / __lat: its projected x / y converted by pyproj."""
         from publicsafety.ingest.geo import to_wgs84
 
         x_sql, y_sql = self.outputs[0]["x"], self.outputs[0]["y"]
-        got = self.con.execute(f"SELECT __rec, {x_sql}, {y_sql} FROM __n").fetchnumpy()
-        keys = list(got)
-        x, y = (np.ma.filled(np.ma.asarray(got[k], dtype="float64"), np.nan) for k in keys[1:])
+        sql = f"SELECT {x_sql}, {y_sql} FROM {source} ORDER BY __rec"
+        got = run(self.con, good_rows, "good_rows", sql).fetchnumpy()
+        x, y = (np.ma.filled(np.ma.asarray(v, dtype="float64"), np.nan) for v in got.values())
         lon, lat = to_wgs84(x, y, str(self.prof.read.crs))
-        # NaN (no point, or one the projection cannot convert) is stored as NULL.
-        xy = pa.table(
-            {
-                "__rec": pa.array(got[keys[0]]),
-                "lon": pa.array(lon, from_pandas=True),
-                "lat": pa.array(lat, from_pandas=True),
-            }
-        )
-        self.con.register("__xy_arrow", xy)
-        self.con.execute("CREATE OR REPLACE TEMP TABLE __xy AS SELECT * FROM __xy_arrow")
-        self.con.unregister("__xy_arrow")
-        return "JOIN __xy USING (__rec)"
+        # NaN (no point, or one the projection cannot convert) is stored as NULL. Rows of
+        # good_rows are in __rec order, as the query's result is.
+        good_rows = good_rows.append_column("__lon", pa.array(lon, from_pandas=True))
+        return good_rows.append_column("__lat", pa.array(lat, from_pandas=True))
 
 
-__all__ = ["BatchReader", "IngestResult", "ingest_file"]
+def run(con: duckdb.DuckDBPyConnection, table: pa.Table, name: str, sql: str) -> Any:
+    """Run `sql` with the Arrow `table` visible as `name` (no catalog entry is made)."""
+    return con.from_arrow(table).query(name, sql)

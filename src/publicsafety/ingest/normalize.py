@@ -11,6 +11,9 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from publicsafety import tables
 from publicsafety.errors import InputError
 from publicsafety.profiles import ColumnSpec, Profile
@@ -207,7 +210,8 @@ class Plan:
         if parse == "excel_text":
             rx = r"'^(\d+)\.?(\d*?)0*E\+(\d+)$'"
             m = f"regexp_extract({t}, {rx}, ['i', 'f', 'e'])"
-            return (f"(CASE WHEN regexp_full_match({t}, {rx}) THEN {m}.i || {m}.f || 'E' ||"
+            # The LIKE guard is cheap; the regular expression only runs on likely candidates.
+            return (f"(CASE WHEN {t} LIKE '%E+%' AND regexp_full_match({t}, {rx}) THEN {m}.i || {m}.f || 'E' ||"
                     f" lpad(CAST(CAST({m}.e AS INTEGER) - length({m}.f) AS VARCHAR), 2, '0')"
                     f" ELSE {t} END)")  # fmt: skip
         if parse in ("wkt_x", "wkt_y"):
@@ -224,54 +228,66 @@ class Plan:
         return _strptime(t, fmts, o.timezone)
 
     # -- SQL ------------------------------------------------------------------------------
-    def stage_sql(self, source: str) -> str:
-        """SELECT producing the stage table from the registered raw batch `source`."""
-        o = self.opts
-        nulls = [v.strip() for v in o.null_values]
-        ts = []
-        for i, t in sorted(self.used.items()):
-            c = f"trim(c{i})"
-            ts.append(f"nullif({c}, '') AS {t}" if nulls == [""] else
-                      f"CASE WHEN {c} IN ({lits(nulls)}) THEN NULL ELSE {c} END AS {t}")  # fmt: skip
-        level1 = f"SELECT *, {', '.join(ts)} FROM {source}" if ts else f"SELECT * FROM {source}"
-        qs = [f"{p.expr} AS q{i}" for i, p in enumerate(self.parsed)]
-        level2 = f"SELECT *{''.join(', ' + q for q in qs)} FROM ({level1})"
-        sent = lits(o.date_sentinels)
-        ps, fails, sents = [], [], []
+    def prepare(self, table: pa.Table) -> pa.Table:
+        """Add t{i}: the used columns trimmed, with null sentinels as NULL (Arrow is fast here)."""
+        nulls = pa.array(sorted({v.strip() for v in self.opts.null_values}), pa.string())
+        for i, name in sorted(self.used.items()):
+            col = pc.utf8_trim_whitespace(table.column(f"c{i}"))
+            col = pc.if_else(pc.is_in(col, value_set=nulls), pa.scalar(None, pa.string()), col)
+            table = table.append_column(name, col)
+        return table
+
+    def _qs(self, source: str) -> str:
+        qs = "".join(f", {p.expr} AS q{i}" for i, p in enumerate(self.parsed))
+        return f"SELECT *{qs} FROM {source}"
+
+    def _sentinel(self, i: int) -> str:
+        return f"(CAST(q{i} AS DATE) IN ({lits(self.opts.date_sentinels)}))"
+
+    def values_sql(self, source: str, keep: tuple[str, ...] = ()) -> str:
+        """SELECT of `__rec`, `__line`, the `keep` columns and every parsed value p{i}, with
+        sentinel dates as NULL."""
+        ps = []
         for i, p in enumerate(self.parsed):
             if p.sentinel:
-                hit = f"(CAST(q{i} AS DATE) IN ({sent}))"
-                ps.append(f"CASE WHEN {hit} THEN NULL ELSE q{i} END AS p{i}")
-                sents.append(f"CASE WHEN {hit} THEN 1 ELSE 0 END")
+                ps.append(f"CASE WHEN {self._sentinel(i)} THEN NULL ELSE q{i} END AS p{i}")
             else:
                 ps.append(f"q{i} AS p{i}")
-            if p.check:
-                fails.append((p.check.format(p=f"q{i}"), p))
-        fail_col = _case([(c, lit(p.source)) for c, p in fails])
-        fail_val = _case([(c, p.raw) for c, p in fails])
-        fail_reason = _case([(c, lit(p.reason)) for c, p in fails])
+        cols = ", ".join(["__rec", "__line", *keep, *ps])
+        return f"SELECT {cols} FROM ({self._qs(source)})"
+
+    def sentinel_sql(self, source: str) -> str | None:
+        """SELECT counting the sentinel dates of `source`, or None when there are none to count."""
+        hits = [f"CASE WHEN {self._sentinel(i)} THEN 1 ELSE 0 END"
+                for i, p in enumerate(self.parsed) if p.sentinel]  # fmt: skip
+        return f"SELECT sum({' + '.join(hits)}) FROM ({self._qs(source)})" if hits else None
+
+    def bad_sql(self, source: str) -> str:
+        """SELECT of the rows of `source` that go to quarantine: column, value, reason, raw."""
+        fails = [(p.check.format(p=f"q{i}"), p) for i, p in enumerate(self.parsed) if p.check]
         excl: list[tuple[str, Any, str]] = []
-        for maybe_t, e in self.exclusions:
-            if maybe_t is None:
+        for t, e in self.exclusions:
+            if t is None:
                 continue
-            t = maybe_t
             if e.values:
                 cond = f"upper({t}) IN ({lits(v.strip().upper() for v in e.values)})"
             else:
-                cond = f"coalesce(upper({t}) NOT IN ({lits(v.strip().upper() for v in e.not_values)}), TRUE)"
+                keep = lits(v.strip().upper() for v in e.not_values)
+                cond = f"coalesce(upper({t}) NOT IN ({keep}), TRUE)"
             excl.append((cond, e, t))
-        excl_col = _case([(c, lit(e.column)) for c, e, _ in excl])
-        excl_val = _case([(c, t) for c, _, t in excl])
-        excl_reason = _case([(c, lit(e.reason)) for c, e, _ in excl])
-        bad = " OR ".join([f"({c})" for c, _ in fails] + [f"({c})" for c, _, _ in excl]) or "FALSE"
-        raw = self._raw_sql()
-        sent_sum = " + ".join(sents) if sents else "0"
-        cols = ", ".join(["__rec", "__line", *ps])
+        if not fails and not excl:
+            return f"SELECT * FROM {source} WHERE FALSE"
+        # An exclusion rule wins over a parse failure: void / test rows often hold junk.
+        column = _case(
+            [(c, lit(e.column)) for c, e, _ in excl] + [(c, lit(p.source)) for c, p in fails]
+        )
+        value = _case([(c, t) for c, _, t in excl] + [(c, p.raw) for c, p in fails])
+        reason = _case([(c, lit(e.reason)) for c, e, _ in excl]
+                       + [(c, lit(f"{p.source}: {p.reason}")) for c, p in fails])  # fmt: skip
+        bad = " OR ".join([f"({c})" for c, _ in fails] + [f"({c})" for c, _, _ in excl])
         return (
-            f"SELECT {cols}, {excl_col} AS __excl_col, {excl_val} AS __excl_value,"
-            f" {excl_reason} AS __excl_reason, {fail_col} AS __fail_col,"
-            f" {fail_val} AS __fail_value, {fail_reason} AS __fail_reason,"
-            f" CASE WHEN {bad} THEN {raw} END AS __raw, {sent_sum} AS __sentinels FROM ({level2})"
+            f"SELECT __rec, __line, {column} AS column_name, {value} AS value, {reason} AS reason,"
+            f" {self._raw_sql()} AS raw FROM ({self._qs(source)}) WHERE {bad}"
         )
 
     def _raw_sql(self) -> str:

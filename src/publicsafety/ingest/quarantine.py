@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from publicsafety.engine import Store
 from publicsafety.ingest.csvread import BadRecord
+from publicsafety.ingest.normalize import lit
 from publicsafety.profiles import Profile
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def insert_bad(
     con: duckdb.DuckDBPyConnection, bad: list[BadRecord], prof: Profile, load_id: int, file: str
 ) -> None:
     """Records the reader could not split into the header's fields."""
-    t = pa.table({
+    bad_table = pa.table({
         "city": [prof.city] * len(bad),
         "load_id": pa.array([load_id] * len(bad), pa.int32()),
         "kind": [prof.kind] * len(bad),
@@ -45,11 +46,19 @@ def insert_bad(
         "reason": [b.reason for b in bad],
         "raw": [b.text for b in bad],
     })  # fmt: skip
-    con.register("__bad", t)
-    try:
-        con.execute("INSERT INTO quarantine SELECT * FROM __bad")
-    finally:
-        con.unregister("__bad")
+    con.from_arrow(bad_table).query("bad_table", "INSERT INTO quarantine SELECT * FROM bad_table")
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, bad_rows: pa.Table, prof: Profile, load_id: int, file: str
+) -> None:
+    """Rows whose values did not parse or that a profile rule excluded (from `Plan.bad_sql`)."""
+    fixed = f"{lit(prof.city)}, {int(load_id)}, {lit(prof.kind)}, {lit(file)}"
+    con.from_arrow(bad_rows).query(
+        "bad_rows",
+        f"INSERT INTO quarantine SELECT {fixed}, __line, column_name, value, reason, raw"
+        " FROM bad_rows ORDER BY __line",
+    )
 
 
 def csv_name(file: str) -> str:

@@ -22,7 +22,7 @@ ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "cp125
 
 
 class Utf8Stream(io.RawIOBase):
-    """A readable binary stream of UTF-8 bytes decoded from `raw` in `encoding`."""
+    """A readable binary stream of UTF-8 bytes decoded from the file in `encoding`."""
 
     def __init__(self, path: Path, encoding: str) -> None:
         self.file = open(path, "rb")  # noqa: SIM115 - closed in close()
@@ -31,10 +31,13 @@ class Utf8Stream(io.RawIOBase):
         )
         self.encoding = ENCODINGS.get(encoding.lower(), encoding)
         self.decoder = codecs.getincrementaldecoder(self.encoding)(errors="replace")
-        self.pending = b""
+        self.pending = bytearray()
+        self.carry = b""  # an incomplete UTF-8 sequence at the end of the last chunk
+        self.first = True
         self.done = False
-        self.replaced = 0  # U+FFFD produced by the decoder (bytes it could not decode)
+        self.replaced = 0  # bytes the decoder could not decode (each became U+FFFD)
         self.tail = b""  # the last bytes of text, to tell whether the file ends in a quote
+        self.utf8 = self.encoding in ("utf-8", "utf-8-sig")
 
     def readable(self) -> bool:
         return True
@@ -48,25 +51,41 @@ class Utf8Stream(io.RawIOBase):
         chunk = self.source.read(CHUNK)
         if not chunk:
             self.done = True
-            tail = self.decoder.decode(b"", final=True)
-            self.replaced += tail.count("\ufffd")
-            self.pending += tail.encode("utf-8")
-            return
-        text = self.decoder.decode(chunk)
-        # A U+FFFD already in the input is counted too: harmless, it was a replacement before.
-        self.replaced += text.count("\ufffd")
-        data = text.encode("utf-8")
-        self.pending += data
+        buf = self.carry + chunk if self.carry else chunk
+        self.carry = b""
+        data = self._utf8(buf, final=not chunk) if self.utf8 else self._decode(buf, not chunk)
+        self.first = False
         if data:
-            self.tail = (self.tail + data)[-64:]
+            self.pending += data
+            self.tail = (self.tail + data[-64:])[-64:]
+
+    def _utf8(self, buf: bytes, final: bool) -> bytes:
+        """UTF-8 input passes through unchanged when valid (the common case, and fast)."""
+        if self.first and buf.startswith(codecs.BOM_UTF8):
+            buf = buf[3:]
+        cut = len(buf) if final else _complete(buf)
+        piece, self.carry = buf[:cut], buf[cut:]
+        try:
+            piece.decode("utf-8")
+            return piece
+        except UnicodeDecodeError:
+            text = piece.decode("utf-8", errors="replace")
+            self.replaced += text.count("\ufffd") - piece.count(b"\xef\xbf\xbd")
+            return text.encode("utf-8")
+
+    def _decode(self, buf: bytes, final: bool) -> bytes:
+        text = self.decoder.decode(buf, final=final)
+        self.replaced += text.count("\ufffd")
+        return text.encode("utf-8")
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         size = len(buffer)
         while len(self.pending) < size and not self.done:
             self._fill()
-        out, self.pending = self.pending[:size], self.pending[size:]
-        buffer[: len(out)] = out
-        return len(out)
+        n = min(size, len(self.pending))
+        buffer[:n] = self.pending[:n]
+        del self.pending[:n]
+        return n
 
     def close(self) -> None:
         if self.source is not self.file:
@@ -79,3 +98,16 @@ def open_text(path: Path, encoding: str) -> tuple[Utf8Stream, io.BufferedReader]
     """The decoding stream (for counters) and a buffered reader over it (for reading)."""
     raw = Utf8Stream(path, encoding)
     return raw, io.BufferedReader(raw, buffer_size=CHUNK)
+
+
+def _complete(buf: bytes) -> int:
+    """Length of `buf` without a UTF-8 sequence cut off at its end."""
+    for k in range(1, min(4, len(buf)) + 1):
+        b = buf[-k]
+        if b & 0xC0 == 0x80:
+            continue  # a continuation byte: look further back for the lead byte
+        if b < 0xC0:
+            return len(buf)
+        need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+        return len(buf) - k if k < need else len(buf)
+    return len(buf)
