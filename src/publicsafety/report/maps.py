@@ -183,7 +183,7 @@ def choropleth(
     if layer.suppressed:
         out.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="url(#{HATCH_ID})" '
                    f'stroke="#444" stroke-width="0.6"/><text x="{x + 20:.0f}" y="{y + 10:.0f}" '
-                   'font-size="11">suppressed (fewer than 11 events)</text>')  # fmt: skip
+                   'font-size="11">suppressed (too few events to publish)</text>')  # fmt: skip
         x += 250
     if any(not np.isfinite(v) for i, v in zip(ids, vals, strict=True) if i not in layer.suppressed):
         out.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="white" '
@@ -191,7 +191,7 @@ def choropleth(
                    'font-size="11">no data</text>')  # fmt: skip
     out.append("</g>")
     y += 34
-    for line in _wrap(caption, width // 7):
+    for line in _wrap(caption, int(width / 7.6)):
         out.append(f'<text x="20" y="{y:.0f}" font-size="13" fill="#111" class="caption">'
                    f"{escape(line)}</text>")  # fmt: skip
         y += 17

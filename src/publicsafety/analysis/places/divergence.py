@@ -64,15 +64,27 @@ def fit_poisson(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> Fit:
 
 
 def fit_negbin(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> Fit:
-    # Start Newton from the Poisson coefficients: the default start lets the optimiser wander
-    # into alpha <= 0 on some data, where the likelihood is undefined.
-    start = np.append(sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit().params, 0.5)
+    """NB2 by maximum likelihood (statsmodels): BFGS from the Poisson coefficients and a moment
+    estimate of alpha, then Newton to polish. Newton alone diverges on large counts (tens of
+    thousands of stops per area), so its answer is kept only when it is finite and no worse."""
+    pois = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit()
+    mu = pois.mu
+    alpha0 = max(float(np.mean(((y - mu) ** 2 - mu) / mu**2)), 0.01)
+    model = NegativeBinomial(y, x, offset=offset, loglike_method="nb2")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        res = NegativeBinomial(y, x, offset=offset, loglike_method="nb2").fit(
-            start_params=start, disp=False, maxiter=200, method="newton"
+        warnings.simplefilter("ignore")
+        res = model.fit(
+            start_params=np.append(pois.params, alpha0), disp=False, maxiter=1000, method="bfgs"
         )
+        polished = model.fit(start_params=res.params, disp=False, maxiter=100, method="newton")
+    if np.all(np.isfinite(polished.params)) and polished.llf >= res.llf - 1e-9:
+        res = polished
     params = np.asarray(res.params)
+    if not np.all(np.isfinite(params)) or params[-1] <= 0:
+        raise StoreError(
+            "the negative binomial model did not converge on these areas",
+            fix="try a coarser or finer area set, or other measures",
+        )
     bse = np.asarray(res.bse)
     return Fit("negbin", params[:-1], bse[:-1], float(params[-1]), float(res.llf), None, len(y))
 
