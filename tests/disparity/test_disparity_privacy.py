@@ -36,7 +36,7 @@ def _lines_ok(df: pd.DataFrame, col: str, keys: list[str]) -> bool:
     return all(int(part[col].isna().sum()) != 1 for _, part in df.groupby(keys))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     area_counts=st.lists(counts, min_size=12, max_size=12),
     searched=st.lists(counts, min_size=4, max_size=4),
