@@ -104,8 +104,23 @@ def demand_by(store: Store, scope: Scope, dimension: str) -> pd.DataFrame:
 
 def top_call_types(store: Store, scope: Scope, n: int = 20) -> pd.DataFrame:
     """The `n` call types with the most calls (all events), with their category and shares."""
-    df = demand_by(store, scope, "call_type")
-    return df[df["denominator"] == ALL_EVENTS].head(n).reset_index(drop=True)
+    where, params = scope.where()
+    value = DIMENSIONS["call_type"]
+    # Only n rows come back; the shares' denominators are computed over every type in the engine.
+    df = frame(
+        store,
+        f"""SELECT {value} AS call_type, count(*) AS calls,
+                   count(*) / sum(count(*)) OVER () AS share_of_calls,
+                   coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours,
+                   sum(officer_minutes) / sum(sum(officer_minutes)) OVER () AS share_of_officer_hours,
+                   count(officer_minutes) AS calls_with_officer_time, any_value(category) AS category
+            FROM calls WHERE {where} GROUP BY ALL ORDER BY calls DESC, call_type LIMIT {int(n)}""",
+        params,
+    )
+    df.insert(1, "denominator", ALL_EVENTS)
+    df["officer_hours"] = df["officer_hours"].where(df["calls_with_officer_time"] > 0)
+    cols = ["call_type", "denominator", "calls", "share_of_calls", "officer_hours"]
+    return df[[*cols, "share_of_officer_hours", "calls_with_officer_time", "category"]]
 
 
 def monthly(store: Store, scope: Scope, by: str = "category") -> pd.DataFrame:
@@ -143,23 +158,25 @@ def hour_of_week(store: Store, scope: Scope, *, withhold_sensitive: bool = False
         WITH c AS (
           SELECT CASE WHEN {sens} THEN NULL
                       ELSE (isodow(received_at) - 1) * 24 + hour(received_at) END AS how,
-                 officer_minutes, {COMMUNITY} AS comm
+                 officer_minutes, {COMMUNITY} AS comm, received_at
           FROM calls WHERE {timed}
         ),
-        span AS (SELECT min(received_at)::DATE AS d0, max(received_at)::DATE AS d1 FROM calls WHERE {timed}),
-        days AS (SELECT isodow(d) - 1 AS dow, count(*) AS n
-                 FROM span, generate_series(span.d0, span.d1, INTERVAL 1 DAY) g(d) GROUP BY 1),
         agg AS (SELECT how, count(*) AS calls, count(*) FILTER (WHERE comm) AS community_calls,
                        coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours,
-                       count(officer_minutes) AS calls_with_officer_time
-                FROM c GROUP BY how)
+                       count(officer_minutes) AS calls_with_officer_time,
+                       min(received_at) AS t0, max(received_at) AS t1
+                FROM c GROUP BY how),
+        -- The period from the same scan: the first and last day with a call.
+        span AS (SELECT min(t0)::DATE AS d0, max(t1)::DATE AS d1 FROM agg),
+        days AS (SELECT isodow(d) - 1 AS dow, count(*) AS n
+                 FROM span, generate_series(span.d0, span.d1, INTERVAL 1 DAY) g(d) GROUP BY 1)
         SELECT agg.how AS hour_of_week, agg.how // 24 AS dow, agg.how % 24 AS hour,
                agg.calls, agg.community_calls, agg.officer_hours, agg.calls_with_officer_time,
                days.n AS slots
         FROM agg LEFT JOIN days ON days.dow = agg.how // 24
         ORDER BY agg.how NULLS LAST
         """,
-        params + params,
+        params,
     )
     df.insert(1, "day", [DAYS[int(d)] if pd.notna(d) else WITHHELD for d in df["dow"]])
     df["calls_per_week"] = df["calls"] / df["slots"]
