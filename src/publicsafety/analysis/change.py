@@ -271,6 +271,8 @@ def fit_series(df: pd.DataFrame, spec: ChangeSpec) -> ChangeResult:
         rows.append(est.__dict__)
         notes += [n for n in extra if n not in notes]
     what = ", ".join(spec.call_types or spec.categories) or "all calls"
+    if spec.agencies:
+        what += f" ({', '.join(spec.agencies)})"
     notes.insert(
         0,
         f"{spec.city}, {what}: {len(out)} complete {spec.freq}s from "

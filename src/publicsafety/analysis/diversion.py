@@ -362,8 +362,9 @@ def run_diversion(
 
 
 def _notes(r: DiversionResult) -> list[str]:
+    agencies = f" ({', '.join(r.scenario.agencies)} calls)" if r.scenario.agencies else ""
     notes = [
-        f"{r.city}: {r.calls:,} calls ({ALL_EVENTS}) received {r.start} to {r.end} ({r.days} days); "
+        f"{r.city}{agencies}: {r.calls:,} calls ({ALL_EVENTS}) received {r.start} to {r.end} ({r.days} days); "
         f"{r.community_calls:,} of them community-generated ({COMMUNITY_ONLY}). Per-year figures "
         f"scale the period by {r.per_year:.2f}.",
         "Officer hours count only calls with a measured officer time "
