@@ -97,6 +97,7 @@ def analyze_disparities(
     skipped: list[str] = []
     refs = {d: r for d in dimensions if (r := reference_for(d, reference))}
     has_arrests = _has_rows(store, "arrests", city, lambda t: t.subject_race.notnull())
+    present = [t for t in EVENT_TABLES if _has_rows(store, t, city)]
     rate_parts, area_parts, out_parts, hit_parts = [], [], [], []
     for dim in dimensions:
         ref = refs.get(dim)
@@ -104,9 +105,7 @@ def analyze_disparities(
             skipped.append(f"everything by {dim}: not recorded for any stop")
             continue
         has_pop = _has_rows(store, "population", city, _dimension_is(dim))
-        for table in EVENT_TABLES:
-            if not _has_rows(store, table, city):
-                continue
+        for table in present:
             ev = rates.event_counts(store, table, dim, city=city)
             if has_pop:
                 bench = rates.benchmark_counts(store, "population", dim, city=city)
