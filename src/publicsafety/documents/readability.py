@@ -28,7 +28,8 @@ _VALUE = re.compile(r"\{\{.*?\}\}", re.S)
 _HTML = re.compile(r"<[^>]+>")
 _CODE = re.compile(r"`[^`]*`")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_PAREN_CITE = re.compile(r"\([^()]*(?:§|\d{4}|\.org|\.gov|\.com|R\.S\.|Stat\.|Code)[^()]*\)")
+_PAREN = re.compile(r"\((?:[^()]|\([^()]*\))*\)")  # one level of nesting: "(§ 14-2-8(D))"
+_CITE_MARK = re.compile(r"§|\d{4}|\.org|\.gov|\.com|R\.S\.|Stat\.|Code")
 _URL = re.compile(r"\b\S+\.(?:org|gov|com|net|us)\S*")
 
 
@@ -47,14 +48,14 @@ def prose(markdown: str) -> str:
         s = re.sub(r"^(#+|[-*]|\d+\.)\s+", "", s)
         s = _CODE.sub("it", s)
         s = _LINK.sub(r"\1", s)
-        s = _PAREN_CITE.sub("", s)
+        s = _PAREN.sub(lambda m: "" if _CITE_MARK.search(m.group(0)) else m.group(0), s)
         s = _URL.sub("", s)
         s = s.replace("**", "").replace("_", " ")
         lines.append(s)
     # A line that does not end a sentence (a heading, a list item) is closed as one, so that
     # textstat does not read a whole list as one long sentence; wrapped lines are joined first.
     joined = " ".join(lines)
-    out = re.sub(r"\s+", " ", joined)
+    out = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", joined))
     return out.strip()
 
 
