@@ -10,6 +10,7 @@ decennial census, sources beside each figure) or, for a city not in it, the popu
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,7 @@ def function_totals(
     )
 
 
-def sentences(row: dict[str, Any]) -> list[str]:
+def sentences(row: Mapping[Any, Any]) -> list[str]:
     """Plain-language sentences for one budget row of `budget_summary`."""
     out = []
     city, year, police = row["city"], row["fiscal_year"], row["police"]
