@@ -12,6 +12,7 @@ from publicsafety.analysis.disparity.outcomes import outcome_rates
 from publicsafety.analysis.disparity.publish import public_tables
 from publicsafety.analysis.disparity.rates import benchmarked_rates
 from publicsafety.analysis.disparity.run import DisparityReport
+from publicsafety.analysis.disparity.veil import VeilResult
 
 GROUPS = ["black", "hispanic", "white", "asian/pacific islander"]
 AREAS = ["A", "B", "C"]
@@ -77,3 +78,29 @@ def test_published_tables_never_leak_a_small_count(
     assert _lines_ok(tables["rates"], "events", ["dimension"])
     if "outcomes" in tables:  # no outcome table when nothing was recorded
         assert _lines_ok(tables["outcomes"], "events", ["outcome"])
+
+
+def test_veil_counts_of_ten_or_fewer_are_hidden() -> None:
+    empty = pd.DataFrame()
+    veil = VeilResult(
+        group="black",
+        reference="white",
+        coef=-0.1,
+        se=0.1,
+        low=-0.3,
+        high=0.1,
+        odds_ratio=0.9,
+        stops=25,
+        dark_stops=10,
+        window=(1000, 1200),
+        dates=30,
+        area_effects=False,
+        stop_filter="vehicle stops",
+        table=empty,
+    )
+    report = _report(empty, empty, empty)
+    report.veil = [veil]
+    row = public_tables(report)["veil_of_darkness"].iloc[0]
+    assert row["stops_used"] == 25
+    assert pd.isna(row["stops_in_darkness"])
+    assert (row["window_start"], row["window_end"]) == ("16:40", "20:00")

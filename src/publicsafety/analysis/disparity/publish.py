@@ -14,6 +14,8 @@ from publicsafety.analysis.disparity.rates import BENCHMARKS
 from publicsafety.analysis.disparity.run import DisparityReport
 from publicsafety.errors import PrivacyError
 
+# Every column of a published table that counts people or events.
+COUNT_COLUMNS = ("events", "recorded", "searches", "hits", "stops_used", "stops_in_darkness")
 RATE_DERIVED = ["rate", "rate_low", "rate_high", "ratio", "ratio_low", "ratio_high"]
 HIT_DERIVED = [
     "hit_rate",
@@ -121,6 +123,14 @@ def public_tables(report: DisparityReport, min_count: int | None = None) -> dict
                 for v in report.veil
             ]
         )
+        # Each row is its own analysis (no shared total), so only the small counts themselves
+        # are hidden; the model needs 10+ stops of the group on each side, so this is rare.
+        out["veil_of_darkness"] = privacy.suppress_table(
+            out["veil_of_darkness"],
+            ["stops_used", "stops_in_darkness"],
+            partition=["group"],
+            min_count=min_count,
+        ).table
     for name, df in out.items():
         out[name] = _mark_hidden(df)
     return out
@@ -149,7 +159,7 @@ def write_outputs(
     tables = public_tables(report, min_count)
     written = []
     for name, df in tables.items():
-        count_cols = [c for c in ("events", "recorded", "searches", "hits") if c in df.columns]
+        count_cols = [c for c in COUNT_COLUMNS if c in df.columns]
         bad = privacy.published_small_counts(df, count_cols, min_count or privacy.DEFAULT.min_count)
         if bad:
             raise PrivacyError(
