@@ -171,3 +171,40 @@ def test_cli_ingest_json_and_status(tmp_path: Path) -> None:
         app, ["ingest", str(MESSY / "ragged.csv"), "--profile", str(PROFILE_PATH), "-w", str(ws)]
     )
     assert "already loaded (load 1); nothing changed" in res.output
+
+
+def test_budget_city_from_a_column_money_shares_and_rules(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "budgets.csv"
+    path.write_text(
+        "City,FY,Dept,Total,Police share,Basis\n"
+        'Baltimore,2021,Police,"$1,234,500",40%,Adopted\n'
+        'Stockton,2021,Police,"(2,000)",12.5,adopted\n'
+        "Stockton,2021,Fire,100,x,Adopted\n"
+        "Detroit,2021,Police,300,10,Proposed\n"
+    )
+    prof = parse_profile({
+        "profile": {"name": "t_budget", "city": "multiple", "kind": "budget"},
+        "read": {"null_values": ["", "x"]},
+        "columns": {"city": "City", "fiscal_year": "FY", "department": "Dept",
+                    "basis": "Basis", "function": {"const": "police"}},
+        "rows": [
+            {"amount": {"from": "Total", "parse": "number"}, "program": {"const": "all"}},
+            {"amount": {"from": "Police share", "parse": "share", "of": "Total", "scale": 100},
+             "program": {"const": "police share"}},
+        ],
+        "exclude": [{"column": "Basis", "not_values": ["adopted"], "reason": "not adopted"}],
+    })  # fmt: skip
+    r = ingest_file(store, path, prof)
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (4, 2, 2)
+    got = store.con.execute(
+        "SELECT city, fiscal_year, department, program, amount FROM budget ORDER BY row_id"
+    ).fetchall()
+    # "40%" is not a number: the input row is quarantined. Fire's share is missing ("x" is a
+    # null value), so that output row is skipped and the input row still loads.
+    assert got == [
+        ("Stockton", 2021, "Police", "all", -2000.0),
+        ("Stockton", 2021, "Police", "police share", -250.0),
+        ("Stockton", 2021, "Fire", "all", 100.0),
+    ]
+    q = store.con.execute("SELECT source_line, reason FROM quarantine ORDER BY 1").fetchall()
+    assert q == [(2, "Police share (share of Total): is not a number"), (5, "not adopted")]
