@@ -142,32 +142,32 @@ def change_text(r: ChangeResult) -> str:
 
 def write_change(r: ChangeResult, folder: Path, min_count: int) -> list[Path]:
     counts = ["calls", "response_calls"]
-    derived = {
-        c: ["calls"]
-        for c in r.series.columns
-        if c.startswith(("calls_", "officer_hours")) and c not in counts
-    }
+    # Observed hours go with their call counts; fitted and no-change lines are model values over
+    # the whole series and reveal no single small count, so they stay (the chart needs them).
+    derived = {c: ["calls"] for c in r.series.columns if c.startswith("officer_hours")}
     derived["median_response_minutes"] = ["response_calls"]
     series = publish(r.series, counts, derived=derived, min_count=min_count)
     written = write_table(series, folder / "series", counts)
     written += write_table(publish(r.estimates, [], min_count=min_count), folder / "estimates", [])
-    lines = []
+    lines, key = [], f"calls per {r.spec.freq}"
     for name, column in (
         ("observed", "calls"),
         ("fitted", "calls_fitted"),
         ("without the change", "calls_counterfactual"),
     ):
-        lines.append(
-            pd.DataFrame(
-                {"period": series.table["period"], "calls": series.table[column], "line": name}
-            )
+        part = pd.DataFrame(
+            {"period": series.table["period"], "calls": series.table[column], key: name}
         )
+        if column == "calls_counterfactual":
+            # Before the start it is the fitted line itself; drawn after the start only.
+            part = part[part["period"] >= pd.Timestamp(r.spec.start)]
+        lines.append(part)
     what = ", ".join(r.spec.call_types or r.spec.categories) or "all calls"
     svg = charts.line_chart(
         pd.concat(lines, ignore_index=True).dropna(),
         x="period",
         y="calls",
-        series="line",
+        series=key,
         title=f"Calls per {r.spec.freq} before and after {r.spec.start}",
         subtitle=f"{r.spec.city}: {what}",
         source=f"{r.spec.city} calls; segmented Poisson regression with Newey-West intervals",
