@@ -142,6 +142,8 @@ def interpolate(
 ) -> dict[str, float]:
     """Areal interpolation: each source area's value shared among target areas by overlap area,
     assuming residents spread evenly within a source area (documented in docs/places.md)."""
+    if not values:
+        return {}  # nothing known at the source: unknown at the target, not zero
     out = dict.fromkeys(target, 0.0)
     tgt_ids = list(target)
     tgt = np.array([target[t] for t in tgt_ids], dtype=object)

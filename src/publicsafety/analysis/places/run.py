@@ -243,7 +243,8 @@ def map_specs(
         words = MEASURES[m][2]
         col = f"{m}_rate"
         ok = areas[col].notna() & (areas[f"{m}_flag"] == "")
-        total_rate = r["count"].sum() / r["population"].sum() * 1000
+        known = r["population"].fillna(0) > 0  # events where nobody lives have no rate
+        total_rate = r.loc[known, "count"].sum() / r.loc[known, "population"].sum() * 1000
         if ok.any():
             top = areas.loc[ok, col].idxmax()
             caption = (

@@ -1,0 +1,120 @@
+"""Minneapolis 2017 stops by neighbourhood with neighbourhood demographics, and Baltimore arrests
+by neighbourhood beside Part 1 crime that cannot be placed.
+
+Minneapolis: every stop carries its neighbourhood's name (SOURCE.md: it matches BDNAME exactly),
+so all 51,920 are placed (by point, names filling the rest); three neighbourhoods have no ACS row
+(two industrial areas without residents). No crime file: divergence is not modelled and the
+report says so. Baltimore: the crime copy has no coordinates and no neighbourhood (SOURCE.md,
+"Big limitation"), so none of its 97,737 rows can be placed; 18,328 of 41,127 arrests carry a
+point or a neighbourhood. Residents come from the 2010 CSAs by area of overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from publicsafety.analysis.places.run import PlacesReport, analyze_places, map_specs, public_tables
+from tests.places import real
+
+pytestmark = pytest.mark.real_data
+
+
+@pytest.fixture(scope="module")
+def minneapolis() -> Iterator[PlacesReport]:
+    store = real.minneapolis()
+    yield analyze_places(store, "neighborhoods")
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def baltimore() -> Iterator[PlacesReport]:
+    store = real.baltimore()
+    yield analyze_places(store, "neighborhoods", enforcement="arrests", population_from="csas")
+    store.close()
+
+
+def test_minneapolis_every_stop_placed(minneapolis: PlacesReport) -> None:
+    assert minneapolis.frame.placement.to_dict(orient="records") == [
+        {"measure": "stops", "rows": 51_920, "placed": 51_920, "unplaced": 0}
+    ]
+    t = minneapolis.frame.table
+    assert len(t) == 87 and t["stops"].sum() == 51_920
+    assert t.loc["Hawthorne", "stops"] == 2_670
+    # ACS 2012-2016 (85 neighbourhoods) is chosen over ACS 2015 (84): it covers more areas.
+    assert t["population"].sum() == pytest.approx(404_385.43, abs=0.01)
+    assert t["below_poverty"].sum() == pytest.approx(82_894.13, abs=0.01)
+    assert "Divergence not modelled: no reported crimes could be placed in neighborhoods." in (
+        minneapolis.notes
+    )
+
+
+def test_minneapolis_rates_flags_and_shrinkage(minneapolis: PlacesReport) -> None:
+    r = minneapolis.rates["stops"]
+    assert r["flag"].value_counts().to_dict() == {"": 84, "no residents": 2, "few residents": 1}
+    assert set(r.index[r["flag"] == "no residents"]) == {
+        "Camden Industrial",
+        "Humboldt Industrial Area",
+    }
+    mid = r.loc["Mid - City Industrial"]
+    assert mid["flag"] == "few residents" and mid["count"] == 308
+    # Shrunk toward the city rate (128 per 1,000), and inside the exact interval.
+    assert mid["rate_shrunk"] < mid["rate"]
+    assert mid["rate_low"] < mid["rate_shrunk"] < mid["rate_high"]
+    lived = r["population"].notna()
+    assert r.loc[lived, "count"].sum() == 51_920 - 41 - 30
+    assert 51_849 / r["population"].sum() * 1000 == pytest.approx(128.2168, abs=1e-4)
+
+
+def test_minneapolis_stop_rates_cluster(minneapolis: PlacesReport) -> None:
+    m = minneapolis.moran
+    assert m is not None and m.n == 85
+    assert m.i == pytest.approx(0.5358, abs=1e-4)
+    assert m.p_permutation == 0.001 and m.clusters
+
+
+def test_minneapolis_burden_ranks(minneapolis: PlacesReport) -> None:
+    b = minneapolis.burden
+    assert list(b.index[:4]) == ["Hawthorne", "Near - North", "Ventura Village", "Jordan"]
+    assert (b.loc["Hawthorne", "rank_low"], b.loc["Hawthorne", "rank_high"]) == (1, 2)
+    assert b["crime"].isna().all()  # no crime data: that component is absent, not zero
+    assert b["rank"].isna().sum() == 3  # fewer than 500 residents: not ranked
+    caps = [s["caption"] for s in map_specs(minneapolis, public_tables(minneapolis))]
+    assert caps[0] == (
+        "Nicollet Island - East Bank had the highest rate of stops among areas with enough"
+        " residents and events: 674 per 1,000 residents, against 128 across Minneapolis."
+    )
+
+
+def test_baltimore_says_what_could_not_be_placed(baltimore: PlacesReport) -> None:
+    acct = baltimore.frame.placement.set_index("measure")
+    assert acct.loc["arrests"].to_dict() == {"rows": 41_127, "placed": 18_328, "unplaced": 22_799}
+    assert acct.loc["crime"].to_dict() == {"rows": 97_737, "placed": 0, "unplaced": 97_737}
+    assert (
+        "0 of 97,737 reported crimes were placed in neighborhoods; 97,737 could not be placed"
+        " (no coordinates or area name in the file, or a point or name outside every area)."
+    ) in baltimore.notes
+    assert "crime" not in baltimore.frame.table.columns
+    assert baltimore.divergence is None
+
+
+def test_baltimore_arrests_by_neighbourhood(baltimore: PlacesReport) -> None:
+    t = baltimore.frame.table
+    assert len(t) == 278 and t["arrests"].sum() == 18_328
+    assert t.loc["Penn North", "arrests"] == 351
+    # CSA residents (615,724 in SOURCE) spread over neighbourhoods; a sliver falls outside.
+    assert t["population"].sum() == pytest.approx(614_650.69, abs=0.01)
+    assert t["below_poverty"].isna().all()  # the CSA file has no poverty counts
+    m = baltimore.moran
+    assert m is not None and m.islands == ("Hawkins Point",) and m.n == 277
+    assert m.i == pytest.approx(0.3764, abs=1e-4)
+
+
+def test_baltimore_public_tables_hide_small_counts(baltimore: PlacesReport) -> None:
+    public = public_tables(baltimore)
+    areas = public["areas"].table
+    assert public["areas"].cells_hidden == 52
+    assert not areas["arrests"].between(1, 10).any()
+    assert areas.loc[areas["arrests"].isna(), "arrests_rate"].isna().all()
+    assert public["placement"].table.set_index("measure").loc["crime", "placed"] == 0
