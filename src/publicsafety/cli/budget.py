@@ -165,16 +165,12 @@ def budget_cmd(
         for row in summary.to_dict("records"):
             text += budget_sentences(row)
         for c in sorted(summary["city"].unique()):
-            fy = (
-                year
-                if year is not None
-                else int(summary[summary["city"] == c]["fiscal_year"].max())
-            )
-            funcs = function_totals(store, c, fy)
-            if len(funcs) > 1:  # line items with more than one function
-                written += write_table(
-                    publish(funcs, []), folder / f"{_slug(c)}_{fy}_by_function", [], xlsx=True
-                )
+            budgets = summary[summary["city"] == c][["source", "fiscal_year"]].drop_duplicates()
+            for src, fy in budgets.itertuples(index=False):
+                funcs = function_totals(store, c, int(fy), str(src))
+                if len(funcs) > 1:  # line items with more than one function
+                    name = f"by_function_{_slug(c)}_{fy}_{_slug(str(src))}"
+                    written += write_table(publish(funcs, []), folder / name, [], xlsx=True)
             has_calls = store.count("calls", f"city = '{c.replace(chr(39), chr(39) * 2)}'") > 0
             cost = _officer_cost(store, c, year, hourly_cost, sworn) if has_calls else None
             if cost is not None:
