@@ -51,6 +51,7 @@ def test_diversion_command_on_hand_calls(
         "suppressed"
     }
     assert rows[0]["share_taken"] == "0.5"
+    assert rows[0]["assumptions"].startswith("Takes 50% of eligible calls (categories")
     assert (
         "Source: Testville calls 2024-01-01 to 2024-01-14"
         in (out / "officer_hours_freed.svg").read_text()

@@ -24,6 +24,7 @@ from publicsafety.cli.analyze import analyze_app
 from publicsafety.cli.common import DEFAULT_WS, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.engine import Store, open_store
 from publicsafety.errors import InputError
+from publicsafety.privacy import Suppressed
 from publicsafety.report import charts
 from publicsafety.report.export import publish, write_table
 
@@ -85,17 +86,25 @@ def diversion_text(r: DiversionResult) -> str:
     return "\n".join(lines)
 
 
-def write_diversion(r: DiversionResult, folder: Path, min_count: int) -> list[Path]:
-    """Programs, staffing and hour-of-week tables (small counts suppressed), charts and text."""
-    written: list[Path] = []
-    programs = publish(
-        r.programs,
+def public_programs(r: DiversionResult, min_count: int) -> Suppressed:
+    """The programs table as it may be published, with each program's assumptions beside it."""
+    table = r.programs.assign(
+        assumptions=["; ".join(r.assumptions[name]) for name in r.programs["program"]]
+    )
+    return publish(
+        table,
         PROGRAM_COUNTS,
         partition=("program",),
         additive_rows=True,
         derived={c: ["eligible_calls"] for c in FROM_ELIGIBLE},
         min_count=min_count,
     )
+
+
+def write_diversion(r: DiversionResult, folder: Path, min_count: int) -> list[Path]:
+    """Programs, staffing and hour-of-week tables (small counts suppressed), charts and text."""
+    written: list[Path] = []
+    programs = public_programs(r, min_count)
     written += write_table(programs, folder / "programs", PROGRAM_COUNTS)
     if len(r.staffing):
         # The busiest hour's call rate is left out: it would publish small hourly counts.
@@ -203,14 +212,7 @@ def diversion_cmd(
     folder = out or workspace / "outputs" / _slug(r.city) / "diversion" / _slug(scenario.name)
     written = write_diversion(r, folder, min_count)
     if as_json:
-        table = publish(
-            r.programs,
-            PROGRAM_COUNTS,
-            partition=("program",),
-            additive_rows=True,
-            derived={c: ["eligible_calls"] for c in FROM_ELIGIBLE},
-            min_count=min_count,
-        ).table
+        table = public_programs(r, min_count).table.drop(columns=["assumptions"])
         emit_json(
             {
                 "scenario": scenario.name,
@@ -239,6 +241,10 @@ def change_cmd(
     agency: Annotated[
         list[str] | None, typer.Option("--agency", help="Only calls of this agency (repeat).")
     ] = None,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option("--origin", help="Only calls of this origin, e.g. community (repeat)."),
+    ] = None,
     freq: Annotated[str, typer.Option("--freq", help="day, week or month.")] = "week",
     workspace: WorkspaceOpt = DEFAULT_WS,
     city: CityOpt = None,
@@ -255,6 +261,7 @@ def change_cmd(
             call_types=tuple(types or ()),
             categories=tuple(categories or ()),
             agencies=tuple(agency or ()),
+            origins=tuple(origin or ()),
             freq=freq,
         )
         r = interrupted_time_series(store, spec)
