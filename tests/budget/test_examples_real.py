@@ -3,6 +3,7 @@ New Orleans calls, the ABC7 police budgets and the USDA FARA tract poverty count
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import duckdb
@@ -11,10 +12,10 @@ import pytest
 from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.budget.cost import cost_from_store, cost_of_service, cost_sentences
 from publicsafety.analysis.budget.reallocation import run_reallocation, sentences
-from publicsafety.analysis.budget.scenario_file import load_reallocation
+from publicsafety.analysis.budget.scenario_file import EXAMPLES_DIR, load_reallocation
 from publicsafety.engine import Store
 from publicsafety.ingest import ingest_file
-from tests.conftest import real_data
+from tests.conftest import ROOT, real_data
 from tests.demand.real import load
 
 pytestmark = pytest.mark.real_data
@@ -112,3 +113,26 @@ def test_stockton_seed_example() -> None:
     assert t["net_change"] == 0  # the move pays for a year of the program exactly
     assert r.areas["area_id"].tolist() == top_poverty_tracts("San Joaquin County", 5)
     assert r.areas["recipients"].sum() == 125
+
+
+DOC = (ROOT / "docs" / "budget.md").read_text(encoding="utf-8")
+
+
+def test_docs_worked_example_is_the_shipped_file() -> None:
+    shipped = (EXAMPLES_DIR / "new_orleans_reallocation.toml").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(.*?)```", DOC, re.S)
+    assert block is not None and block.group(1) == shipped
+
+
+def test_docs_name_every_key() -> None:
+    source = (EXAMPLES_DIR.parent / "scenario_file.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r'\.(?:get|number|strings)\(\s*"([a-z_]+)"', source))
+    assert len(keys) > 20
+    missing = sorted(k for k in keys if f"| `{k}` |" not in DOC and f"[{k}]" not in DOC)
+    assert not missing, f"keys not in docs/budget.md: {missing}"
+
+
+def test_docs_results_match_a_fresh_run(nola: Store) -> None:
+    r = run_reallocation(nola, load_reallocation("new_orleans_reallocation.toml"))
+    for sentence in sentences(r):
+        assert f"> {sentence}\n" in DOC
