@@ -183,3 +183,13 @@ def test_weekday_counts() -> None:
     assert weekday_counts(date(2024, 1, 1), date(2024, 1, 14)) == [2] * 7
     # Wednesday 2024-01-03 to Monday 2024-01-08: one of each from Wednesday to Sunday, one Monday.
     assert weekday_counts(date(2024, 1, 3), date(2024, 1, 8)) == [1, 0, 1, 1, 1, 1, 1]
+
+
+def test_priority_screen_that_matches_nothing_is_named(store: Store, scenario_file: Path) -> None:
+    insert_calls(store)
+    store.con.execute("UPDATE calls SET priority = 'P' || priority")  # codes like P1, P2, P3
+    r = run_diversion(store, load_scenario(scenario_file))
+    assert r.programs.loc[0, "disqualified"] == 1  # only the weapon call is screened out now
+    note = r.notes[-1]
+    assert note.startswith("No call has priority 1, so that screen removes nothing here")
+    assert "commonest priorities are P2, P3, P1" in note

@@ -357,8 +357,37 @@ def run_diversion(
     result.hour_of_week = slots.assign(
         program=[scenario.programs[int(i)].name for i in slots["program"]]
     )
-    result.notes = _notes(result)
+    result.notes = _notes(result) + _priority_check(store, scenario, scope)
     return result
+
+
+def _priority_check(store: Store, scenario: Scenario, scope: Scope) -> list[str]:
+    """Priority codes are each city's own: say when a screened-out priority never occurs."""
+    wanted = sorted({x for p in scenario.programs for x in p.exclude_priorities})
+    if not wanted:
+        return []
+    where, params = scope.where()
+    found = frame(
+        store,
+        f"SELECT DISTINCT priority FROM calls WHERE {where} AND priority IN "
+        f"({', '.join('?' for _ in wanted)})",
+        params + wanted,
+    )
+    missing = [x for x in wanted if x not in set(found["priority"])]
+    if not missing:
+        return []
+    codes = frame(
+        store,
+        f"SELECT priority, count(*) AS n FROM calls WHERE {where} GROUP BY 1 ORDER BY 2 DESC "
+        "LIMIT 8",
+        params,
+    )
+    seen = ", ".join(str(x) for x in codes["priority"])
+    return [
+        f"No call has priority {', '.join(missing)}, so that screen removes nothing here; this "
+        f"city's commonest priorities are {seen}. Priority codes differ between cities: set "
+        "exclude_priorities to this city's codes for life-threatening calls."
+    ]
 
 
 def _notes(r: DiversionResult) -> list[str]:
