@@ -125,12 +125,12 @@ def test_public_summary(report: DisparityReport) -> None:
     tables = public_tables(report)
     text = summarize(tables, report)
     assert (
-        "Black people were stopped 5.4 times as often as white people, per resident "
+        "Black people were stopped 5.4 times as often as White people, per resident "
         "(95% interval 5.3 to 5.5; 255.0 per 1,000 residents against 47.1)." in text
     )
     assert (
         "Comparing people within the same neighborhoods, per resident: Black people were stopped "
-        "4.9 times as often as white people (95% interval 3.96 to 6.18, widened for overdispersion)."
+        "4.9 times as often as White people (95% interval 3.96 to 6.18, widened for overdispersion)."
         in text
     )
     assert "does not by itself prove" in text

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from publicsafety.analysis.disparity import analyze_disparities
+from publicsafety.analysis.disparity import analyze_disparities, public_tables, summarize
 from publicsafety.analysis.disparity.run import DisparityReport, city_timezone
 from publicsafety.analysis.disparity.veil import veil_of_darkness
 from publicsafety.engine import Store, memory_store
@@ -107,3 +107,19 @@ def test_veil_within_zone(nola: Store) -> None:
 
 def test_time_zone_comes_from_the_profile(nola: Store) -> None:
     assert city_timezone(nola, "New Orleans") == "America/Chicago"
+
+
+def test_summary_speaks_of_sex_and_age_too(report: DisparityReport) -> None:
+    text = summarize(public_tables(report), report)
+    assert (
+        "Once stopped, men were arrested 1.3 times as often as women (25.0% against 19.0%; "
+        "95% interval 1.30 to 1.34)." in text
+    )
+    assert (
+        "Once stopped, people aged 0-17 were arrested 1.6 times as often as people aged 35-44"
+        in text
+    )
+    assert (
+        "Black people made up about the same share of stops in darkness as in daylight: the data "
+        "cannot tell (odds ratio 0.96, 95% interval 0.92 to 1.01)." in text
+    )

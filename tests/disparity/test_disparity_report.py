@@ -183,7 +183,7 @@ def test_outputs_are_privacy_safe_and_explained(report: DisparityReport, tmp_pat
     rates = pd.read_csv(tmp_path / "rates.csv")
     assert rates["benchmark_weakness"].str.contains("Arrests are themselves police decisions").any()
     text = (tmp_path / "summary.md").read_text()
-    assert "Black people were stopped 2.4 times as often as white people, per resident" in text
+    assert "Black people were stopped 2.4 times as often as White people, per resident" in text
     assert (
         "Comparing people within the same tracts, per resident: Black people were stopped 2.0 times"
         in text

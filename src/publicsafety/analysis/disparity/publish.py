@@ -159,6 +159,8 @@ def write_outputs(
     tables = public_tables(report, min_count)
     written = []
     for name, df in tables.items():
+        if df.empty:  # e.g. no rates without population counts: "Not run" in the summary says why
+            continue
         count_cols = [c for c in COUNT_COLUMNS if c in df.columns]
         bad = privacy.published_small_counts(df, count_cols, min_count or privacy.DEFAULT.min_count)
         if bad:

@@ -77,11 +77,17 @@ def rate_sentences(rates: pd.DataFrame, refs: dict[str, str]) -> list[str]:
             lines.append(
                 _cap(
                     f"{label(str(dim), r['group'])} were {verb} {_times(r['ratio'])} "
-                    f"{label(str(dim), ref).lower()}, {per} "
+                    f"{_mid(label(str(dim), ref))}, {per} "
                     f"({_interval(r['ratio_low'], r['ratio_high'])}; {levels})."
                 )
             )
     return lines
+
+
+def _mid(text: str) -> str:
+    """A label inside a sentence: 'People aged 18-24' -> 'people aged 18-24'; names of races
+    keep their capital."""
+    return text[:1].lower() + text[1:] if text.startswith(("People", "Men", "Women")) else text
 
 
 def _cap(text: str) -> str:
@@ -97,18 +103,23 @@ def outcome_sentences(out: pd.DataFrame, refs: dict[str, str]) -> list[str]:
     lines: list[str] = []
     for (dim, outcome), part in out.groupby(["dimension", "outcome"], sort=False):
         ref = refs.get(str(dim))
-        if ref is None or dim != "race":
+        if ref is None or dim == "race_sex":
             continue
         ref_row = part[part["group"] == ref]
         if not len(ref_row) or not _ok(ref_row["rate"].iloc[0]):
             continue
         ref_rate = float(ref_row["rate"].iloc[0])
+        d = str(dim)
         for r in part.to_dict("records"):
             if r["group"] == ref or not _ok(r["ratio"], r["ratio_low"], r["ratio_high"]):
                 continue
+            # Every race is listed; for sex and age only differences the data can tell apart,
+            # to keep the summary readable (the tables hold every group).
+            if d != "race" and r["ratio_low"] <= 1 <= r["ratio_high"]:
+                continue
             lines.append(
-                f"Once stopped, {label('race', r['group'])} were {OUTCOMES[str(outcome)]} "
-                f"{_times(r['ratio'])} {label('race', ref).lower()} ({r['rate']:.1%} against "
+                f"Once stopped, {_mid(label(d, r['group']))} were {OUTCOMES[str(outcome)]} "
+                f"{_times(r['ratio'])} {_mid(label(d, ref))} ({r['rate']:.1%} against "
                 f"{ref_rate:.1%}; {_interval(r['ratio_low'], r['ratio_high'], 2)})."
             )
     return lines
@@ -133,8 +144,8 @@ def hit_sentences(hits: pd.DataFrame, refs: dict[str, str]) -> list[str]:
         else:
             verdict = "a difference too uncertain to draw a conclusion from"
         lines.append(
-            f"Searches of {label('race', r['group'])} found contraband {r['hit_rate']:.1%} of the "
-            f"time, against {ref_rate:.1%} for {label('race', ref).lower()}: "
+            f"Searches of {_mid(label('race', r['group']))} found contraband {r['hit_rate']:.1%} of the "
+            f"time, against {ref_rate:.1%} for {_mid(label('race', ref))}: "
             f"{100 * r['difference']:+.1f} points (95% interval {100 * lo:+.1f} to {100 * hi:+.1f}), {verdict}."
         )
     return lines
@@ -149,8 +160,8 @@ def model_sentences(models: pd.DataFrame, area_set: str | None) -> list[str]:
             continue
         per = "per resident" if r["benchmark_kind"] == "population" else "per arrest"
         lines.append(
-            f"Comparing people within the same {area_set or 'area'}, {per}: {label('race', r['group'])} "
-            f"were stopped {_times(r['rate_ratio'])} {label('race', r['reference']).lower()} "
+            f"Comparing people within the same {area_set or 'area'}, {per}: {_mid(label('race', r['group']))} "
+            f"were stopped {_times(r['rate_ratio'])} {_mid(label('race', r['reference']))} "
             f"({_interval(r['ratio_low'], r['ratio_high'], 2)}, widened for overdispersion)."
         )
     return lines
@@ -168,10 +179,11 @@ def veil_sentences(report: DisparityReport) -> list[str]:
                 "about the same share of stops in darkness as in daylight: the data cannot tell"
             )
         lines.append(
-            f"Veil of darkness ({v.stop_filter}, {v.stops:,} stops of {v.group} and {v.reference} "
-            f"people between {v.window[0] // 60:02d}:{v.window[0] % 60:02d} and "
-            f"{v.window[1] // 60:02d}:{v.window[1] % 60:02d} over {v.dates:,} days): {v.group} "
-            f"people made up {verdict} (odds ratio {v.odds_ratio:.2f}, "
+            f"Veil of darkness ({v.stop_filter}; {v.stops:,} stops of {_mid(label('race', v.group))} "
+            f"and {_mid(label('race', v.reference))} between "
+            f"{v.window[0] // 60:02d}:{v.window[0] % 60:02d} and "
+            f"{v.window[1] // 60:02d}:{v.window[1] % 60:02d} over {v.dates:,} days): "
+            f"{_mid(label('race', v.group))} made up {verdict} (odds ratio {v.odds_ratio:.2f}, "
             f"95% interval {math.exp(v.low):.2f} to {math.exp(v.high):.2f})."
         )
     return lines
