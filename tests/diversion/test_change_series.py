@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -75,3 +76,32 @@ def test_unknown_frequency_and_city(store: Store) -> None:
         series(store, ChangeSpec("Testville", date(2024, 1, 15), freq="year"))
     with pytest.raises(StoreError, match="no calls in scope"):
         series(store, ChangeSpec("Nowhere", date(2024, 1, 15)))
+
+
+def test_monthly_series_uses_days_in_month(store: Store) -> None:
+    insert(store)
+    store.con.execute(
+        "INSERT INTO calls (city, row_id, received_at, call_type, origin) VALUES "
+        "('Testville', 100, '2024-03-31 23:00', 'WELFARE CHECK', 'community')"
+    )
+    s = series(store, ChangeSpec("Testville", date(2024, 2, 1), freq="month"))
+    # Data run from 3 January to 31 March: February and March are complete, January is not.
+    assert s["period"].dt.date.tolist() == [date(2024, 2, 1), date(2024, 3, 1)]
+    assert s["calls"].tolist() == [1, 1] and s["days"].tolist() == [29, 31]
+
+
+def test_monthly_fit_with_season_and_exposure() -> None:
+    """Five years of months of unequal length, a yearly season and a 15% drop: the Poisson fit
+    with days as exposure and yearly terms recovers the drop."""
+    rng = np.random.default_rng(7)
+    periods = pd.date_range("2019-01-01", "2023-12-01", freq="MS")
+    days = periods.days_in_month.to_numpy()
+    season = 0.2 * np.cos(2 * np.pi * periods.day_of_year.to_numpy() / 365.25)
+    after = periods >= pd.Timestamp("2022-01-01")
+    calls = rng.poisson(40 * days * np.exp(season) * np.where(after, 0.85, 1.0))
+    df = pd.DataFrame({"period": periods, "calls": calls, "days": days})
+    est, _, _, notes = fit_measure(df, "calls", date(2022, 1, 1), "month")
+    assert (est.periods_before, est.periods_after) == (36, 24)
+    assert est.level_low < 0.85 < est.level_high < 1
+    assert est.level_change == pytest.approx(0.85, abs=0.03)
+    assert notes[0].startswith("Seasonality: two yearly sine/cosine pairs")
