@@ -35,82 +35,46 @@ DIMENSIONS: dict[str, str] = {
 COMMUNITY = "origin = 'community'"
 
 
-def _unpivot(df: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Wide (all / community columns) to long, one block per denominator, with shares."""
-    blocks = []
-    for denominator, suffix in ((ALL_EVENTS, "all"), (COMMUNITY_ONLY, "comm")):
-        b = df[[key]].copy()
-        b["denominator"] = denominator
-        b["calls"] = df[f"calls_{suffix}"].astype("int64")
-        b["calls_with_officer_time"] = df[f"timed_{suffix}"].astype("int64")
-        # No measured call means "not measured" (e.g. a date-only file), not zero hours.
-        b["officer_hours"] = (
-            df[f"hours_{suffix}"].astype(float).where(b["calls_with_officer_time"] > 0)
-        )
-        total_calls = b["calls"].sum()
-        total_hours = b["officer_hours"].sum(min_count=1)
-        b["share_of_calls"] = b["calls"] / total_calls if total_calls else float("nan")
-        b["share_of_officer_hours"] = (
-            b["officer_hours"] / total_hours if total_hours > 0 else float("nan")
-        )
-        blocks.append(b[b["calls"] > 0])
-    out = pd.concat(blocks, ignore_index=True)
-    return out[
-        [
-            key,
-            "denominator",
-            "calls",
-            "share_of_calls",
-            "officer_hours",
-            "share_of_officer_hours",
-            "calls_with_officer_time",
-        ]
-    ]
-
-
-def _wide(
-    store: Store, value: str, where: str, params: list[object], extra: str = ""
-) -> pd.DataFrame:
-    """One scan grouped by (value, community or not); the two denominators are summed from
-    those few rows in pandas, which is cheaper in the engine than FILTERed aggregates."""
-    df = frame(
-        store,
-        f"""SELECT {value} AS value{extra}, coalesce({COMMUNITY}, false) AS comm, count(*) AS calls,
-                   sum(officer_minutes) / 60.0 AS hours, count(officer_minutes) AS timed
-            FROM calls WHERE {where} GROUP BY ALL""",
-        list(params),
-    )
-    df["hours"] = df["hours"].astype(float).fillna(0.0)
-    cols = ["calls", "hours", "timed"]
-    every = df.groupby("value", sort=False, dropna=False)[cols].sum()
-    comm = df[df["comm"]].groupby("value", sort=False, dropna=False)[cols].sum()
-    out = every.add_suffix("_all").join(comm.add_suffix("_comm"), how="left").fillna(0)
-    if extra:
-        # A call type's category: the one its calls carry (any one, should a map have changed).
-        out = out.join(df.groupby("value", sort=False, dropna=False)["category"].first())
-    return out.reset_index()
+def _long_sql(value: str, where: str, dimension: str, order: str, extra: bool) -> str:
+    """One scan grouped by (value, community or not); both denominators, their shares and the
+    long layout come from those few rows, still in the engine."""
+    cat = ", any_value(category) AS category" if extra else ""
+    cat_sum = ", any_value(category) AS category" if extra else ""
+    cat_col = ", category" if extra else ""
+    return f"""
+        WITH g AS (
+          SELECT {value} AS value, coalesce({COMMUNITY}, false) AS comm, count(*) AS calls,
+                 sum(officer_minutes) / 60.0 AS hours, count(officer_minutes) AS timed{cat}
+          FROM calls WHERE {where} GROUP BY ALL),
+        l AS (
+          SELECT value, '{ALL_EVENTS}' AS denominator, sum(calls) AS calls, sum(hours) AS hours,
+                 sum(timed) AS timed{cat_sum}
+          FROM g GROUP BY value
+          UNION ALL
+          SELECT value, '{COMMUNITY_ONLY}', calls, hours, timed{cat_col} FROM g WHERE comm)
+        SELECT value AS {dimension}, denominator, CAST(calls AS BIGINT) AS calls,
+               calls / sum(calls) OVER (PARTITION BY denominator) AS share_of_calls,
+               CASE WHEN timed > 0 THEN hours END AS officer_hours,
+               hours / nullif(sum(hours) OVER (PARTITION BY denominator), 0) AS share_of_officer_hours,
+               CAST(timed AS BIGINT) AS calls_with_officer_time{cat_col}
+        FROM l ORDER BY {order}"""
 
 
 def demand_by(store: Store, scope: Scope, dimension: str) -> pd.DataFrame:
-    """Calls and officer hours by one dimension (see DIMENSIONS), over both denominators,
-    sorted by calls (months in time order)."""
+    """Calls and officer hours by one dimension (see DIMENSIONS), over both denominators
+    (column `denominator`), sorted by calls (months in time order)."""
     if dimension not in DIMENSIONS:
         raise StoreError(
             f"no demand dimension {dimension!r}",
             fix=f"choose one of: {', '.join(DIMENSIONS)}",
         )
     where, params = scope.where()
-    extra = ", any_value(category) AS category" if dimension == "call_type" else ""
-    df = _wide(store, DIMENSIONS[dimension], where, params, extra)
-    df = df.rename(columns={"value": dimension})
-    out = _unpivot(df, dimension)
-    if dimension == "call_type":
-        out = out.merge(df[["call_type", "category"]], on="call_type", how="left")
-    if dimension == "month":
-        return out.sort_values(["denominator", "month"], kind="stable").reset_index(drop=True)
-    return out.sort_values(
-        ["denominator", "calls", dimension], ascending=[True, False, True], kind="stable"
-    ).reset_index(drop=True)
+    order = "denominator, value" if dimension == "month" else "denominator, calls DESC, value"
+    sql = _long_sql(DIMENSIONS[dimension], where, dimension, order, dimension == "call_type")
+    df = frame(store, sql, params)
+    return df.astype(
+        {"share_of_calls": float, "officer_hours": float, "share_of_officer_hours": float}
+    )
 
 
 def top_call_types(store: Store, scope: Scope, n: int = 20) -> pd.DataFrame:
