@@ -8,12 +8,11 @@ poverty) into `population` here, read from the .dbf in place.
 
 from __future__ import annotations
 
-from tests.conftest import real_data
-
 from publicsafety.engine import Store, memory_store
 from publicsafety.ingest import ingest_file
 from publicsafety.ingest.areas import place_by_attribute
 from publicsafety.ingest.geo import read_polygons
+from tests.conftest import real_data
 
 NOLA = {
     "new_orleans_zones": ("new_orleans_police_zones_geo", "NOPD_Police_Zones.shp"),

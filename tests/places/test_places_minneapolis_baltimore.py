@@ -118,3 +118,24 @@ def test_baltimore_public_tables_hide_small_counts(baltimore: PlacesReport) -> N
     assert not areas["arrests"].between(1, 10).any()
     assert areas.loc[areas["arrests"].isna(), "arrests_rate"].isna().all()
     assert public["placement"].table.set_index("measure").loc["crime", "placed"] == 0
+
+
+def test_baltimore_arrest_map_hatches_every_hidden_area(baltimore: PlacesReport) -> None:
+    import xml.etree.ElementTree as ET
+
+    from publicsafety.report.maps import HATCH_ID, render
+
+    public = public_tables(baltimore)
+    spec = next(s for s in map_specs(baltimore, public) if s["name"] == "arrests_per_1000")
+    svg = render(spec, baltimore.frame.geometry, "Baltimore arrests 2019-2021")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    paths = {p.get("data-area"): p for p in root.iter(f"{ns}path")}
+    hidden = set(public["areas"].table.loc[public["areas"].table["arrests"].isna(), "area_id"])
+    assert len(hidden) == 52 and len(paths) == 278
+    assert {a for a, p in paths.items() if p.get("fill") == f"url(#{HATCH_ID})"} == hidden
+    for area in hidden:
+        assert paths[area].find(f"{ns}title").text.endswith(": suppressed")
+    texts = {t.get("class") for t in root.iter(f"{ns}text")}
+    assert {"title", "caption", "source-line"} <= texts
+    assert root.find(f"{ns}g[@class='legend']") is not None
