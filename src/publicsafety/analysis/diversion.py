@@ -34,9 +34,10 @@ DENOMINATOR_TRAP = (
 
 
 def _in(column: str, values: tuple[str, ...], params: list[Any], upper: bool = False) -> str:
+    """SQL: `column` is one of `values` (a missing value is not); appends the parameters."""
     if not values:
         return "false"
-    params.extend(v.upper() for v in values) if upper else params.extend(values)
+    params.extend(v.upper() if upper else v for v in values)
     col = f"upper({column})" if upper else column
     return f"coalesce({col} IN ({', '.join('?' for _ in values)}), false)"
 
