@@ -15,7 +15,8 @@ from publicsafety.documents.render import CONTENT, content_strings, load_section
 from publicsafety.documents.toolkit import PARTS, build_html
 
 LANGS = ("en", "es")
-CITIES = ("Albuquerque", "New Orleans", "Minneapolis", "Baltimore", "Stockton", "Sample City")
+# New Orleans and Minneapolis render with their data in test_content_real.py.
+CITIES = ("Albuquerque", "Baltimore", "Stockton", "Sample City")
 # Commands the chapters name that another engineer is still building (issue 6, budgets); the
 # chapters describe them as planned in the roadmap. Anything else named must exist today.
 PENDING_COMMANDS = {("analyze", "budget")}
