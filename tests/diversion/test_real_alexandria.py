@@ -84,3 +84,21 @@ def test_ems_steady_all_period_shows_no_change(alexandria: Store) -> None:
     assert est.loc["officer_hours", "level_low"] < 0 < est.loc["officer_hours", "level_high"]
     assert sentences(r)[0].startswith("Calls per day changed by -7% at the start")
     assert "the data do not show one" in sentences(r)[0]
+
+
+def test_cahoots_example_all_hours(alexandria: Store) -> None:
+    r = run_diversion(
+        alexandria, load_scenario("cahoots_all_hours.toml"), "Alexandria", since=COMPLETE
+    )
+    civ, co = r.programs.to_dict("records")
+    # What the Alexandria taxonomy map sends to a civilian responder, less weapon words.
+    assert (civ["matching_calls"], civ["disqualified"], civ["eligible_calls"]) == (1369, 40, 1329)
+    assert civ["calls_moved"] == pytest.approx(1329 * 0.6)
+    assert civ["officer_hours_freed"] == pytest.approx(1008.924, abs=0.001)
+    # The busiest hour of the week averages 1.1 calls: 1.1 x 28 / 60 = 0.51 team-hours, under
+    # the 60% utilisation cap for one team, so one team around the clock (168 hours a week).
+    staff = r.staffing[r.staffing["program"] == civ["program"]]
+    assert staff["busiest_hour_calls"].max() == pytest.approx(1.1)
+    assert civ["team_hours_per_week"] == 168 and civ["peak_teams"] == 1
+    # The co-responder's officer still goes: calls move, officer time does not.
+    assert co["calls_moved"] == 32.5 and co["officer_hours_freed"] == 0
