@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publicsafety.analysis.diversion import (
     erlang_c_wait_share,
@@ -193,3 +195,25 @@ def test_priority_screen_that_matches_nothing_is_named(store: Store, scenario_fi
     note = r.notes[-1]
     assert note.startswith("No call has priority 1, so that screen removes nothing here")
     assert "commonest priorities are P2, P3, P1" in note
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rate=st.floats(0.0, 40.0),
+    more=st.floats(0.0, 10.0),
+    minutes=st.floats(5.0, 120.0),
+)
+def test_teams_grow_with_demand_and_meet_the_target(
+    rate: float, more: float, minutes: float
+) -> None:
+    p = Program(name="x", responder="civilian", share=1.0, categories=("medical",))
+    teams = teams_needed(rate, minutes, p)
+    assert teams_needed(rate + more, minutes, p) >= teams
+    load = rate * minutes / 60
+    assert teams > load or rate == 0  # fewer teams than the load can never keep up
+    late = erlang_c_wait_share(teams, load) * math.exp(-(teams - load) * 10 / minutes)
+    assert 1 - late >= 0.8
+    if teams > 1:  # and one team fewer would miss the target
+        fewer = teams - 1
+        late = erlang_c_wait_share(fewer, load) * math.exp(-(fewer - load) * 10 / minutes)
+        assert fewer <= load or 1 - late < 0.8
