@@ -123,6 +123,8 @@ def test_trust_scale_needs_more_than_half_of_its_items() -> None:
     half = [{"trust": {"a": 1, "b": 1, "c": None, "d": None}}] * 5  # 2 of 4: not more than half
     t = aggregate.trust_scales(full + half, scales)
     assert (t.loc[0, "n"], t.loc[0, "mean"]) == (11, 3.0)
+    few = aggregate.trust_scales(full[:10], scales)
+    assert (few.loc[0, "n"], few.loc[0, "mean"]) == (None, None)  # 10 people: withheld
 
 
 def test_results_beside_the_data(store) -> None:
@@ -130,7 +132,7 @@ def test_results_beside_the_data(store) -> None:
         "INSERT INTO calls (city, category, officer_minutes) SELECT 'X', c, m FROM (VALUES"
         " ('violent_crime', 60.0), ('traffic', 30.0), ('medical', 30.0)) v(c, m), range(20)"
     )
-    calls = aggregate.calls_by_category(store, "X")
+    calls = aggregate.calls_by_category(store.con, "X")
     assert calls["calls"].tolist() == [20, 20, 20]
     table = pd.DataFrame({"factor": ["violence", "housing"], "points": [40.0, 60.0]})
     out = aggregate.beside_data(

@@ -89,7 +89,11 @@ def rake(
     demographics match the population `margins` ({"sex": {"female": 0.52, ...}, ...}, shares
     or counts). Respondents who left a raking question blank keep weight 1; the raked ones are
     scaled so that all weights sum to the number of respondents."""
-    from balance.weighting_methods.rake import rake as ipf
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):  # balance prints a banner on import
+        from balance.weighting_methods.rake import rake as ipf
 
     n = len(demographics)
     dims = list(margins)
@@ -132,7 +136,7 @@ def trust_scales(
         ok = publishable(n)
         rows.append({"scale": scale, "n": n if ok else None,
                      "mean": float(np.mean(scores)) if ok else None})  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, dtype=object)  # withheld values stay None, not NaN
 
 
 def compare_rounds(
@@ -165,9 +169,9 @@ def compare_rounds(
     return out
 
 
-def calls_by_category(store: Any, city: str) -> pd.DataFrame:
+def calls_by_category(con: Any, city: str) -> pd.DataFrame:
     """Calls and officer hours per call category for the city (aggregated in the engine)."""
-    return store.con.execute(
+    return con.execute(
         "SELECT category, COUNT(*) AS calls, SUM(officer_minutes) / 60.0 AS officer_hours"
         " FROM calls WHERE city = ? AND category IS NOT NULL GROUP BY category ORDER BY category",
         [city],
@@ -194,4 +198,7 @@ def beside_data(
             "call_share": None if hidden else 100 * n / total_calls,
             "hours_share": None if hidden or not total_hours else 100 * hours / total_hours,
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for col in ("call_share", "hours_share"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)  # withheld: None, not NaN
+    return out

@@ -338,3 +338,19 @@ def worksheet_pdf(request: Request, code: str, lang: str = "en") -> Response:
                               session["code"], areas_for(request, session["city"]))  # fmt: skip
         pdf = out.read_bytes()
     return Response(pdf, media_type="application/pdf")
+
+
+@router.get("/facilitate-city", response_class=HTMLResponse)
+def city_page(request: Request, city: str = "") -> Response:
+    """Citywide results across sessions: only aggregates, through the privacy rules."""
+    from publicsafety.assessment.report import city_results
+
+    user = current_user(request)
+    if user is None:
+        return see_other("/assessment/login")
+    if city not in cities():
+        return page(request, "error", {"errors": ["city_missing"]}, 404)
+    res = city_results(request.app.state.workspace, city, answers(request), n_boot=500)
+    return page(
+        request, "city", {"user": user, "res": res, "q": load_questions(request.state.lang, city)}
+    )
