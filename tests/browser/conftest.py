@@ -59,15 +59,19 @@ class LiveServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 30
+        # Generous: importing the stack takes seconds, more on a loaded CI machine.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
             try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
-                time.sleep(0.2)
+                time.sleep(0.3)
         self.stop()
-        raise RuntimeError("the web app did not start")
+        err = self.proc.stderr.read().decode(errors="replace")[-3000:] if self.proc.stderr else ""
+        raise RuntimeError(f"the web app did not start:\n{err}")
 
     def stop(self) -> None:
         self.proc.terminate()
