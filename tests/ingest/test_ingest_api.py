@@ -208,3 +208,20 @@ def test_budget_city_from_a_column_money_shares_and_rules(store: Store, tmp_path
     ]
     q = store.con.execute("SELECT source_line, reason FROM quarantine ORDER BY 1").fetchall()
     assert q == [(2, "Police share (share of Total): is not a number"), (5, "not adopted")]
+
+
+def test_a_load_that_fails_leaves_nothing_behind(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import publicsafety.ingest.load as load
+
+    def broken(*args: object) -> bool:
+        raise RuntimeError("area assignment failed")
+
+    monkeypatch.setattr(load, "_place", broken)
+    with pytest.raises(RuntimeError, match="area assignment failed"):
+        ingest_file(store, MESSY / "ragged.csv", PROFILE_PATH)
+    counts = [store.count(t) for t in ("calls", "quarantine", "loads")]
+    assert counts == [0, 0, 0]
+    monkeypatch.undo()
+    assert ingest_file(store, MESSY / "ragged.csv", PROFILE_PATH).rows_loaded == 2

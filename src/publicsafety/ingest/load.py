@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -143,7 +144,8 @@ def ingest_file(
         )  # fmt: skip
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with suppress(duckdb.Error):  # keep the original error, not a failed rollback's
+            con.execute("ROLLBACK")
         raise
     qdir = quarantine_dir if quarantine_dir is not None else quarantine.default_dir(store)
     if result.rows_quarantined and qdir is not None:
