@@ -76,7 +76,7 @@ def test_new_orleans_worked_example(nola: Store) -> None:
     assert r.areas["recipients"].sum() == 125
     assert sentences(r)[0] == (
         "New Orleans: the scenario moves $115,144 a year out of a $217,546,610 police budget "
-        "(0.1%; us_cities_budgets_abc7, fiscal year 2022)."
+        "(0.05%; us_cities_budgets_abc7, fiscal year 2022)."
     )
 
 

@@ -144,7 +144,7 @@ def test_money_moved_alternatives_and_net_by_hand(store: Store, scenario: Path) 
     text = sentences(r)
     assert text[0] == (
         "Testville: the scenario moves $7,827 a year out of a $10,400,000 police budget "
-        "(0.1%; source not recorded, fiscal year 2024)."
+        "(0.08%; source not recorded, fiscal year 2024)."
     )
     assert text[-1] == "In all the city would spend $43,591 a year more than today."
 

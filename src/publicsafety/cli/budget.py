@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -296,3 +296,33 @@ def run_cmd(
 
 def register(app: typer.Typer) -> None:
     """Commands join the `analyze` and `scenario` groups, registered by their own modules."""
+
+
+def demo_step(ctx: Any) -> None:
+    """The demo's budget step (publicsafety.sample_city.pipeline): Sample City's budget, the cost
+    of its calls and the example reallocation, written under the demo's outputs folder. Calls not
+    yet classified or timed are classified and timed first."""
+    from publicsafety.analysis.officer_time import measure_officer_time
+    from publicsafety.sample_city import CITY
+    from publicsafety.taxonomy import classify
+
+    store = ctx.open()
+    city = CITY.replace("'", "''")
+    if store.count("calls", f"city = '{city}' AND category IS NOT NULL") == 0:
+        classify(store, CITY)
+    if store.count("calls", f"city = '{city}' AND officer_minutes IS NOT NULL") == 0:
+        measure_officer_time(store, CITY)
+    folder = ctx.outputs_dir / "budget"
+    min_count = store.settings.privacy.min_count
+    summary = budget_summary(store, CITY)
+    write_budget(summary, folder, None)
+    text = [s for row in summary.to_dict("records") for s in budget_sentences(row)]
+    cost = cost_from_store(store, CITY)
+    df = cost_of_service(store, Scope(CITY), cost)
+    write_cost(df, cost, CITY, folder, min_count)
+    text += cost_sentences(df, cost, CITY)
+    r = run_reallocation(store, load_reallocation("sample_city_reallocation.toml"))
+    write_reallocation(r, folder / "reallocation", min_count)
+    text += realloc_sentences(r)
+    (folder / "summary.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
+    ctx.outputs["budget"] = folder

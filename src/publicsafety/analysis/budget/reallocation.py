@@ -348,12 +348,18 @@ def run_reallocation(store: Store, s: Reallocation, city: str | None = None) -> 
     )
 
 
+def _pct(share: float) -> str:
+    """A share in words; small shares keep two decimals so they do not read as zero."""
+    return f"{share:.2%}" if share < 0.01 else f"{share:.1%}"
+
+
 def sentences(r: ReallocationResult) -> list[str]:
     """Plain-language summary: what moves, what it buys, the net change."""
     t = r.totals
     out = [
         f"{r.city}: the scenario moves ${t['money_moved']:,.0f} a year out of a "
-        f"${t['police_budget']:,.0f} police budget ({t['share_of_police_moved']:.1%}; {r.police_budget_source})."
+        f"${t['police_budget']:,.0f} police budget ({_pct(t['share_of_police_moved'])}; "
+        f"{r.police_budget_source})."
     ]
     if r.diversion is not None:
         out.append(
