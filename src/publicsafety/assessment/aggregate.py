@@ -45,7 +45,7 @@ def priorities(
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     out = pd.DataFrame({"factor": factor_ids})
     if n == 0:
-        return out.assign(points=np.nan, low=np.nan, high=np.nan, rank=pd.NA)
+        return out.assign(points=np.nan, low=np.nan, high=np.nan, rank=0)
     out["points"] = w @ m / w.sum()
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n, size=(n_boot, n))

@@ -23,8 +23,11 @@ def session_results(workspace: Path, code: str) -> dict[str, Any]:
     if not aggregate.publishable(len(rs)):
         return {**out, "n": None, "priorities": None}
     table = aggregate.priorities(rs, q.factor_ids)
-    rows = [{"rank": int(r.rank), "factor": q.factor(r.factor).label, "points": round(r.points, 1),
-             "low": round(r.low, 1), "high": round(r.high, 1)} for r in table.itertuples()]  # fmt: skip
+    rows = [
+        {"rank": int(r["rank"]), "factor": q.factor(str(r["factor"])).label, "points": round(float(r["points"]), 1),
+         "low": round(float(r["low"]), 1), "high": round(float(r["high"]), 1)}
+        for r in table.to_dict("records")
+    ]  # fmt: skip
     return {**out, "n": len(rs), "priorities": rows}
 
 

@@ -32,7 +32,8 @@ def min_seconds() -> float:
 
 
 def answers(request: Request) -> AnswerStore:
-    return request.app.state.answers  # type: ignore[no-any-return]
+    store: AnswerStore = request.app.state.answers
+    return store
 
 
 def see_other(url: str) -> RedirectResponse:
