@@ -7,14 +7,17 @@ import pytest
 from publicsafety.analysis.budget.classify import classify_budget, review
 from publicsafety.analysis.budget.compare import (
     PILOT_CITIES,
+    actual_vs_adopted,
     budget_summary,
     function_totals,
     pilot_cities,
     sentences,
 )
 from publicsafety.analysis.budget.cost import cost_from_store
-from publicsafety.engine import Store
+from publicsafety.engine import Store, memory_store
 from publicsafety.errors import StoreError
+from publicsafety.ingest import ingest_file
+from tests.conftest import real_data
 
 pytestmark = pytest.mark.real_data
 
@@ -150,3 +153,27 @@ def test_classification_rules_against_the_profiles(budgets: Store) -> None:
     assert dispatch["rule"].startswith("functions.csv line 3: program ~")
     # Filling missing functions changes nothing here; overwriting moves that one line.
     assert classify_budget(budgets, "Seattle") == 0
+
+
+def test_adopted_and_actual_kept_apart() -> None:
+    with memory_store(threads=1) as s:
+        result = ingest_file(
+            s,
+            real_data("police_budgets_us_cities_abc7_fy2019_2022", "adopted_adjusted_budgets.csv"),
+            "us_cities_budgets_abc7",
+        )
+        # 47 rows of proposed, estimated or amended budgets go to quarantine with their reason.
+        assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (255, 208, 47)
+        df = budget_summary(s, cities=PILOT_CITIES)
+    abq = df[(df["city"] == "Albuquerque") & (df["fiscal_year"] == 2019)].set_index("basis")
+    assert abq.loc["adopted", "police"] == 197_141_000
+    assert abq.loc["actual", "police"] == 202_053_000
+    # Change runs within one basis: actual FY2020 against actual FY2019.
+    assert (
+        df[(df["city"] == "Albuquerque") & (df["basis"] == "actual")]["police_change"].tolist()[1]
+        == 188_954_000 - 202_053_000
+    )
+    both = actual_vs_adopted(df).set_index(["city", "fiscal_year"])
+    assert both.loc[("Albuquerque", 2019), "actual_minus_adopted"] == 4_912_000
+    assert both.loc[("New Orleans", 2020), "actual_minus_adopted"] == 166_183_432 - 193_738_832
+    assert "Stockton" not in both.index.get_level_values("city")  # adopted budgets only

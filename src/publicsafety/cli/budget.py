@@ -15,6 +15,7 @@ import typer
 from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.budget.compare import (
     PILOT_CITIES,
+    actual_vs_adopted,
     budget_summary,
     function_totals,
 )
@@ -162,6 +163,9 @@ def budget_cmd(
         if year is not None:
             summary = summary[summary["fiscal_year"] == year].reset_index(drop=True)
         written = write_budget(summary, folder, year)
+        both = actual_vs_adopted(summary)
+        if len(both):
+            written += write_table(publish(both, []), folder / "actual_vs_adopted", [], xlsx=True)
         for row in summary.to_dict("records"):
             text += budget_sentences(row)
         for c in sorted(summary["city"].unique()):

@@ -155,6 +155,21 @@ def budget_summary(
     ]
 
 
+def actual_vs_adopted(summary: pd.DataFrame) -> pd.DataFrame:
+    """Police spending as adopted and as actually spent, side by side, for the budgets of
+    `budget_summary` that have both (same city, source and fiscal year)."""
+    wide = summary.pivot_table(
+        index=["city", "source", "fiscal_year"], columns="basis", values="police", aggfunc="sum"
+    )
+    if not {"adopted", "actual"} <= set(wide.columns):
+        return pd.DataFrame(columns=["city", "source", "fiscal_year", "adopted", "actual"])
+    out = wide[["adopted", "actual"]].dropna().reset_index()
+    out.columns.name = None
+    out["actual_minus_adopted"] = out["actual"] - out["adopted"]
+    out["actual_minus_adopted_pct"] = out["actual_minus_adopted"] / out["adopted"]
+    return out
+
+
 def pilot_cities(
     store: Store, fiscal_year: int, cities: tuple[str, ...] = PILOT_CITIES
 ) -> pd.DataFrame:

@@ -127,6 +127,22 @@ def _program_rows(d: DiversionResult) -> pd.DataFrame:
     return df
 
 
+def share_out(weights: list[float], total: int) -> list[int]:
+    """Whole shares of `total` in proportion to `weights` that add up to `total` exactly
+    (largest remainders; ties go to the earlier entry)."""
+    if not weights:
+        return []
+    whole = sum(weights)
+    quota = (
+        [w / whole * total for w in weights] if whole > 0 else [total / len(weights)] * len(weights)
+    )
+    base = [int(q) for q in quota]
+    order = sorted(range(len(quota)), key=lambda i: (-(quota[i] - base[i]), i))
+    for i in order[: total - sum(base)]:
+        base[i] += 1
+    return base
+
+
 def _poverty(store: Store, city: str, area_set: str | None) -> pd.DataFrame:
     params: list[object] = [city]
     where = "city = ?"
@@ -199,12 +215,7 @@ def target_areas(store: Store, city: str, income: BasicIncome) -> pd.DataFrame:
         df = df.sort_values(["poverty_rate", "area_id"], ascending=[False, True])
         ranked_by = "poverty rate"
     df = df.head(income.areas).reset_index(drop=True)
-    quota = df["below"] / df["below"].sum() * income.recipients
-    base = quota.astype(int)
-    left = income.recipients - int(base.sum())
-    order = (quota - base).sort_values(ascending=False, kind="stable").index[:left]
-    base.loc[order] += 1
-    df["recipients"] = base
+    df["recipients"] = share_out(df["below"].tolist(), income.recipients)
     df["rank"] = range(1, len(df) + 1)
     df["ranked_by"] = ranked_by
     return df.rename(columns={"below": "residents_below_poverty"})
