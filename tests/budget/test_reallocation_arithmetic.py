@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from publicsafety.analysis.budget.classify import classify_budget, review
-from publicsafety.analysis.budget.reallocation import run_reallocation, sentences, target_areas
+from publicsafety.analysis.budget.reallocation import run_reallocation, sentences
 from publicsafety.analysis.budget.scenario_file import load_reallocation
+from publicsafety.analysis.budget.targeting import target_areas
 from publicsafety.engine import Store
 from publicsafety.errors import ScenarioError, StoreError
 

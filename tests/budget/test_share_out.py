@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publicsafety.analysis.budget.reallocation import share_out
+from publicsafety.analysis.budget.targeting import share_out
 
 
 @given(

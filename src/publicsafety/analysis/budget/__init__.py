@@ -5,6 +5,7 @@ it, what each kind of call costs in officer time, and what a reallocation would 
 - compare: police share of the general fund and whole budget, per resident, year over year
 - cost: loaded hourly officer cost and the cost of service by call category
 - scenario_file / reallocation: one scenario file joining diversion, budget and basic income
+- targeting: the areas a basic income program goes to, and recipients per area
 """
 
 from publicsafety.analysis.budget.classify import classify_budget, review
