@@ -84,6 +84,9 @@ def places_cmd(
     weight: Annotated[
         list[str] | None, typer.Option(help="Burden weight COMPONENT=W (crime, policing, need).")
     ] = None,
+    label: Annotated[
+        str | None, typer.Option(help="What to call the areas in map titles, e.g. 'zone letters'.")
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Output folder (default WORKSPACE/outputs/CITY/places_AREAS)."),
@@ -102,8 +105,9 @@ def places_cmd(
             attribute=_pairs(attribute or [], "--attribute"),
             population_from=population_from,
             weights=_weights(weight or []),
+            label=label,
         )
-        source = source_line(store, report.city)
+        source = source_line(store, report)
     public = public_tables(report)
     slug = re.sub(r"[^a-z0-9]+", "_", report.city.lower()).strip("_")
     folder = out or workspace / "outputs" / slug / f"places_{areas}"

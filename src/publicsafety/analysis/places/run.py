@@ -47,6 +47,8 @@ class PlacesReport:
     burden: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     moran_of: str = ""  # what Moran's I was computed on
+    population_from: str | None = None
+    label: str | None = None  # what to call the areas in titles ("zone letters")
 
 
 def only_city(store: Store, area_set: str, city: str | None) -> str:
@@ -94,6 +96,7 @@ def analyze_places(
     population_from: str | None = None,
     weights: Mapping[str, float] = burden_mod.DEFAULT_WEIGHTS,
     threshold: float = THRESHOLD,
+    label: str | None = None,
 ) -> PlacesReport:
     """Profiles, divergence of `enforcement` from `crime`, Moran's I and the burden index."""
     city = only_city(store, area_set, city)
@@ -168,7 +171,9 @@ def analyze_places(
             )
         ranked = burden_mod.burden(comp, weights)
         ranked.insert(0, "name", frame.table["name"].reindex(ranked.index))
-    return PlacesReport(city, area_set, frame, profile, div, moran, ranked, notes, moran_of)
+    return PlacesReport(
+        city, area_set, frame, profile, div, moran, ranked, notes, moran_of, population_from, label
+    )
 
 
 def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
@@ -238,7 +243,7 @@ def map_specs(
     the column to draw, the count columns whose suppression hatches an area, and a caption."""
     specs: list[dict[str, Any]] = []
     areas = public["areas"].table.set_index("area_id")
-    where = f"{report.city} {report.area_set}"
+    where = f"{report.city} {report.label or report.area_set}"
     for m, r in report.rates.items():
         words = MEASURES[m][2]
         col = f"{m}_rate"
@@ -317,10 +322,18 @@ def map_specs(
     return specs
 
 
-def source_line(store: Store, city: str) -> str:
-    """The files behind a city's figures, for the source line under each map and table."""
+def source_line(store: Store, report: PlacesReport) -> str:
+    """The files behind the figures (the placed event tables, the area set and the residents),
+    for the source line under each map and table."""
+    acct = report.frame.placement
+    kinds: set[str] = set()
+    if len(acct):
+        kinds = {MEASURES[m][0] for m, n in zip(acct["measure"], acct["placed"], strict=True) if n}
+    sets = [report.area_set, *([report.population_from] if report.population_from else [])]
     rows = store.con.execute(
-        "SELECT DISTINCT source_file FROM loads WHERE city = ? ORDER BY 1", [city]
+        """SELECT DISTINCT source_file FROM loads WHERE city = ? AND (list_contains(?, kind)
+        OR (kind IN ('areas', 'population') AND list_contains(?, area_set))) ORDER BY 1""",
+        [report.city, sorted(kinds), sets],
     ).fetchall()
     files = ", ".join(str(r[0]) for r in rows) or "no files recorded"
-    return f"{city}: {files}. Counts of 1-10 suppressed. publicsafety places analysis."
+    return f"{report.city}: {files}. Counts of 1-10 suppressed. publicsafety places analysis."
