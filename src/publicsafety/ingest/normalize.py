@@ -230,10 +230,14 @@ class Plan:
     # -- SQL ------------------------------------------------------------------------------
     def prepare(self, table: pa.Table) -> pa.Table:
         """Add t{i}: the used columns trimmed, with null sentinels as NULL (Arrow is fast here)."""
-        nulls = pa.array(sorted({v.strip() for v in self.opts.null_values}), pa.string())
+        values = sorted({v.strip() for v in self.opts.null_values})
+        nulls = pa.array(values, pa.string())
         for i, name in sorted(self.used.items()):
             col = pc.utf8_trim_whitespace(table.column(f"c{i}"))
-            col = pc.if_else(pc.is_in(col, value_set=nulls), pa.scalar(None, pa.string()), col)
+            # Comparing with "" is much cheaper than a set lookup, and most files need no more.
+            hit = pc.equal(col, "") if values == [""] else pc.is_in(col, value_set=nulls)
+            if pc.any(hit).as_py():
+                col = pc.if_else(hit, pa.scalar(None, pa.string()), col)
             table = table.append_column(name, col)
         return table
 
