@@ -132,6 +132,14 @@ def test_facilitator_creates_a_session_and_sees_live_results(live: LiveServer, p
     # 6 ranked violence 1st (then housing), 5 youth programs 1st (then violence): violence leads.
     assert page.locator("table tbody tr").first.inner_text().startswith("1\tViolence")
     accessible(page)
+    page.goto(live.url + "/assessment/facilitate")
+    page.click("a[href='/assessment/facilitate-city?city=Sample%20City']")
+    citywide = len(open_answers(live.workspace).responses(city="Sample City"))  # type: ignore[attr-defined]
+    assert f"Answers: {citywide}" in page.content() and citywide >= 11
+    accessible(page)
+    page.goto(live.url + "/assessment/resume?code=NOPE")
+    assert "could not find that resume code" in page.content()
+    accessible(page)
 
 
 def test_paper_entry(live: LiveServer, page: Any) -> None:
