@@ -142,6 +142,11 @@ def test_no_answers_are_readable_without_a_facilitator_login(client: TestClient)
     r = client.get(f"/assessment/facilitate/{code}/export.csv", follow_redirects=False)
     assert r.status_code == 303
     assert client.get(f"/assessment/facilitate/{code}").status_code == 404
+    # An admin sees every session.
+    add_account(client.app.state.answers, "root", PASSWORD, role="admin")
+    assert log_in(client, "root") == 303
+    assert code in client.get("/assessment/facilitate").text
+    assert client.get(f"/assessment/facilitate/{code}/export.csv").text.count("private") == 1
 
 
 def test_login_is_rate_limited(client: TestClient) -> None:

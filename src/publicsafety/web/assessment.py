@@ -255,7 +255,7 @@ def results_ctx(request: Request, session: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/facilitate/{code}", response_class=HTMLResponse)
-def session_page(request: Request, code: str, saved: int | None = None) -> Response:
+def session_page(request: Request, code: str) -> Response:
     user, session = own_session(request, code)
     if user is None:
         return see_other("/assessment/login")
