@@ -34,8 +34,8 @@ _URL = re.compile(r"\b\S+\.(?:org|gov|com|net|us)\S*")
 
 
 def prose(markdown: str) -> str:
-    """The running text of a chapter: no code, tables, placeholders, citations or markup.
-    Headings and list items become sentences of their own."""
+    """The running text of one block of Markdown: no code, tables, placeholders, citations or
+    markup. A code span reads as "it", a short word, since the sentence around it stays."""
     text = _FENCE.sub(" ", markdown)
     text = _JINJA.sub(" ", text)
     text = _VALUE.sub("1", text)  # a filled value reads as one short word
@@ -52,8 +52,6 @@ def prose(markdown: str) -> str:
         s = _URL.sub("", s)
         s = s.replace("**", "").replace("_", " ")
         lines.append(s)
-    # A line that does not end a sentence (a heading, a list item) is closed as one, so that
-    # textstat does not read a whole list as one long sentence; wrapped lines are joined first.
     joined = " ".join(lines)
     out = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", joined))
     return out.strip()
@@ -83,6 +81,8 @@ def _blocks(markdown: str) -> list[str]:
 
 
 def chapter_prose(markdown: str) -> str:
+    """A chapter's prose. Each paragraph and list item is closed as a sentence, so that
+    textstat does not read a whole list as one long sentence; headings are left out."""
     return " ".join(_blocks(markdown))
 
 
