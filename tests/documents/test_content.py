@@ -183,5 +183,10 @@ def test_local_resources_and_oversight_render_for_the_city() -> None:
     abq = build_html("Albuquerque", "es").html
     assert "Albuquerque Community Safety (ACS)" in abq and "505-768-4227" in abq
     assert "988" in abq and "211" in abq
+    baltimore = build_html("Baltimore", "es").html
+    oversight = baltimore[
+        baltimore.index('id="04-budget-oversight"') : baltimore.index('id="05-unequal-impact"')
+    ]
+    assert "Junta Civil de Revisión (CRB)" in oversight and "410-396-3151" in oversight
     portland = build_html("Portland", "en").html
     assert "We have not yet confirmed local programs for Portland." in portland
