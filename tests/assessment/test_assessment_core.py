@@ -4,6 +4,7 @@ trust scales, export escaping, and the answers store (WAL, FULL sync, idempotent
 from __future__ import annotations
 
 import io
+import math
 import sqlite3
 from pathlib import Path
 
@@ -69,6 +70,25 @@ def test_raking_matches_the_hand_computed_example() -> None:
     assert w == pytest.approx([0.45, 1.05, 0.45, 1.05, 0.9, 2.1], abs=1e-6)
     # Kish effective sample size: 36 / (2*0.2025 + 2*1.1025 + 0.81 + 4.41) = 36 / 7.83.
     assert aggregate.effective_sample_size(w) == pytest.approx(36 / 7.83, abs=1e-5)
+
+
+def test_raking_a_table_that_needs_iterations_matches_the_closed_form() -> None:
+    # Sample cells: man-young 1, man-old 2, woman-young 2, woman-old 1; targets 50/50 by sex and
+    # 40/60 young/old of 6. Raked weights are n_ij * a_i * b_j; with b_old = 1 and x = b_young,
+    # the margins give a_man = 3 / (x + 2), a_woman = 3 / (2x + 1) and, for "young",
+    # 3x / (x + 2) + 6x / (2x + 1) = 2.4, i.e. 7.2 x^2 + 3 x - 4.8 = 0.
+    x = (-3 + math.sqrt(9 + 4 * 7.2 * 4.8)) / (2 * 7.2)
+    demo = [{"sex": s, "age_band": a} for s, a in
+            [("m", "y"), ("m", "o"), ("m", "o"), ("f", "y"), ("f", "y"), ("f", "o")]]  # fmt: skip
+    w = aggregate.rake(demo, {"sex": {"m": 0.5, "f": 0.5}, "age_band": {"y": 0.4, "o": 0.6}})
+    man_y, man_o, woman_y, woman_o = (
+        3 * x / (x + 2),
+        3 / (x + 2),
+        3 * x / (2 * x + 1),
+        3 / (2 * x + 1),
+    )
+    assert w == pytest.approx([man_y, man_o, man_o, woman_y, woman_y, woman_o], abs=1e-6)
+    assert (man_y, woman_o) == pytest.approx((0.7224, 1.3224), abs=1e-4)
 
 
 def test_raking_leaves_blank_answers_at_weight_one() -> None:
