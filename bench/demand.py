@@ -116,9 +116,11 @@ def generate(path: Path, n: int, threads: int) -> None:
 
 def toolkit_tasks(store: Any) -> dict[str, Callable[[], object]]:
     scope = Scope(CITY)
-    tasks: dict[str, Callable[[], object]] = {
-        f"by_{d}": (lambda d=d: demand_by(store, scope, d)) for d in TABLE_DIMENSIONS
-    }
+
+    def by(d: str) -> Callable[[], object]:
+        return lambda: demand_by(store, scope, d)
+
+    tasks: dict[str, Callable[[], object]] = {f"by_{d}": by(d) for d in TABLE_DIMENSIONS}
     tasks["top_call_types"] = lambda: top_call_types(store, scope, 20)
     tasks["monthly_by_category"] = lambda: monthly(store, scope, "category")
     tasks["hour_of_week"] = lambda: hour_of_week(store, scope)
@@ -218,10 +220,11 @@ def pandas_tasks(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Callable[[],
     def month() -> pd.Series:
         return df["received_at"].dt.to_period("M")
 
-    tasks: dict[str, Callable[[], object]] = {
-        f"by_{d}": (lambda d=d: pair(df[d].fillna("not recorded")))
-        for d in ("category", "responder", "origin", "agency", "priority", "disposition")
-    }
+    def by(d: str) -> Callable[[], object]:
+        return lambda: pair(df[d].fillna("not recorded"))
+
+    dims = ("category", "responder", "origin", "agency", "priority", "disposition")
+    tasks: dict[str, Callable[[], object]] = {f"by_{d}": by(d) for d in dims}
     tasks["by_month"] = lambda: pair(month())
     tasks["top_call_types"] = lambda: pair("call_type").nlargest(20, "calls")
     tasks["monthly_by_category"] = lambda: df.groupby([month(), df["category"]]).agg(
@@ -245,7 +248,10 @@ def pandas_tasks(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Callable[[],
     return tasks, read
 
 
-def run_variant(variant: str, path: Path, runs: int, threads: int) -> dict[str, Any]:
+VARIANTS = ("toolkit", "floor", "pandas")
+
+
+def run_variant(variant: str, path: Path, threads: int) -> dict[str, Any]:
     out: dict[str, Any] = {"variant": variant, "seconds": {}}
     if variant == "toolkit":
         store = open_store(path.parent, threads=threads)
@@ -258,12 +264,10 @@ def run_variant(variant: str, path: Path, runs: int, threads: int) -> dict[str, 
             tasks, read = pandas_tasks(con)
             out["read_seconds"] = read
     for name, fn in tasks.items():
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        out["seconds"][name] = statistics.median(times)
+        fn()  # warm the buffer pool: the timed run is the second
+        start = time.perf_counter()
+        fn()
+        out["seconds"][name] = time.perf_counter() - start
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -271,14 +275,16 @@ def run_variant(variant: str, path: Path, runs: int, threads: int) -> dict[str, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--calls", type=int, default=10_000_000)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--runs", type=int, default=3, help="Rounds; each times every table once, warm."
+    )
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="Folder to keep (or reuse) the generated store in.")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.variant:
-        print(json.dumps(run_variant(args.variant, args.store, args.runs, args.threads)))
+        print(json.dumps(run_variant(args.variant, args.store, args.threads)))
         return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_demand_"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -287,30 +293,33 @@ def main() -> None:
         start = time.perf_counter()
         generate(path, args.calls, args.threads)
         print(f"generated {args.calls:,} calls in {time.perf_counter() - start:.1f} s", flush=True)
-    results = {}
-    for variant in ("toolkit", "floor", "pandas"):
-        # Each variant gets a fresh copy: the officer-time UPDATE changes how the store reads.
-        work = folder / variant / "store.duckdb"
-        work.parent.mkdir(exist_ok=True)
-        shutil.copyfile(path, work)
-        cmd = [
-            sys.executable,
-            __file__,
-            "--variant",
-            variant,
-            "--store",
-            str(work),
-            "--runs",
-            str(args.runs),
-            "--threads",
-            str(args.threads),
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        results[variant] = json.loads(done.stdout.strip().splitlines()[-1])
-        work.unlink()
+    # Rounds interleave the variants, so a change in the machine's load (it is shared) hits all
+    # three alike; each round runs every variant in a fresh subprocess on a fresh copy of the
+    # store (the officer-time UPDATE changes how the store reads).
+    rounds: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
+    for _ in range(args.runs):
+        for variant in VARIANTS:
+            work = folder / variant / "store.duckdb"
+            work.parent.mkdir(exist_ok=True)
+            shutil.copyfile(path, work)
+            cmd = [sys.executable, __file__, "--variant", variant, "--store", str(work)]
+            cmd += ["--threads", str(args.threads)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            rounds[variant].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            work.unlink()
+    results = {
+        v: {
+            "seconds": {
+                name: statistics.median(r["seconds"][name] for r in rs) for name in rs[0]["seconds"]
+            },
+            "peak_mb": max(r["peak_mb"] for r in rs),
+            "read_seconds": statistics.median(r.get("read_seconds", 0.0) for r in rs),
+        }
+        for v, rs in rounds.items()
+    }
     t, f, p = (results[v]["seconds"] for v in ("toolkit", "floor", "pandas"))
     print(
-        f"{args.calls:,} calls, DuckDB threads={args.threads}, medians of {args.runs} runs (seconds)"
+        f"{args.calls:,} calls, DuckDB threads={args.threads}, medians of {args.runs} interleaved rounds (seconds)"
     )
     print(
         f"{'table':24} {'toolkit':>8} {'floor':>8} {'pandas':>8} {'tk/floor':>9} {'pandas/tk':>10}"
@@ -323,7 +332,7 @@ def main() -> None:
     read = results["pandas"]["read_seconds"]
     print(f"{'all tables':24} {tt:8.3f} {ft:8.3f} {pt:8.3f} {tt / ft:9.2f} {pt / tt:10.1f}")
     print(
-        f"pandas also spent {read:.1f} s reading the columns from the store (once): "
+        f"pandas also spent {read:.1f} s reading the columns from the store (median): "
         f"with it, pandas/toolkit = {(pt + read) / tt:.1f}"
     )
     print(

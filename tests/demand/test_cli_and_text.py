@@ -123,3 +123,7 @@ def test_analyze_demand_on_alexandria(tmp_path: Path) -> None:
     assert "22% of all events" in summary
     bad = CliRunner().invoke(app, ["analyze", "demand", "-w", str(workspace), "--city", "Nowhere"])
     assert bad.exit_code != 0 and "Alexandria" in str(bad.exception or bad.output)
+    wrong = CliRunner().invoke(
+        app, ["analyze", "demand", "-w", str(workspace), "--since", "2025-13-01"]
+    )
+    assert wrong.exit_code != 0 and "YYYY-MM-DD" in str(wrong.exception)
