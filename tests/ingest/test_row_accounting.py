@@ -74,7 +74,7 @@ def python_records(data: bytes, ncols: int) -> list[int]:
     return starts
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messy_csv())
 def test_random_csv_never_loses_or_invents_a_row(data: bytes) -> None:
     ncols = len(data.split(b"\n", 1)[0].rstrip(b"\r").split(b","))
