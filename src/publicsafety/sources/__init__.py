@@ -17,9 +17,8 @@ from publicsafety.sources import arcgis, ckan, socrata
 from publicsafety.sources.cache import (
     Manifest,
     Progress,
-    cached,
     raw_path,
-    read_manifest,
+    reuse,
     slug,
 )
 from publicsafety.sources.http import FetchError, Http
@@ -165,16 +164,9 @@ def download(
             fix="find the dataset on the city portal and add its id to a catalogue file (--catalog).",
         )
     path = raw_path(workspace, entry.city, entry.dataset, year, "csv")
-    old = None if refresh else read_manifest(path)
-    if (
-        old
-        and old.complete
-        and old.params.get("dataset") == dataset_id
-        and old.params.get("year", year) == year
-    ):
-        hit = cached(path, old.url)  # raises on a checksum mismatch
-        if hit is not None:
-            return path, hit, True
+    hit = None if refresh else reuse(path, dataset_id, year)  # raises on a checksum mismatch
+    if hit is not None:
+        return path, hit, True
     date_field = entry.date_field if filtered else None
     if filtered and not date_field:
         raise FetchError(

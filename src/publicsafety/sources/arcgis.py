@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from publicsafety.sources.cache import Manifest, Progress, download_pages
+from publicsafety.sources.cache import Manifest, Progress, download_pages, reuse
 from publicsafety.sources.http import FetchError, Http
 
 HUB_ITEM = re.compile(r"^([0-9a-f]{32})_(\d+)$")
@@ -79,6 +79,9 @@ def fetch(
     progress: Progress | None = None,
 ) -> Manifest:
     """Download the layer's features (one year when `date_field` is given) to `path` as CSV."""
+    hit = None if refresh else reuse(path, dataset, str(year))
+    if hit is not None:
+        return hit
     url = layer_url(http, dataset, portal)
     info = _json(http, url, {"f": "json"})
     oid = info.get("objectIdField") or "OBJECTID"

@@ -27,7 +27,6 @@ from publicsafety.sources.http import FetchError, Http
 Progress = Callable[
     [int, int | None], None
 ]  # (done, total or None); rows for pages, bytes for files
-CHUNK = 1 << 16
 
 
 @dataclass
@@ -111,6 +110,17 @@ def cached(path: Path, url: str) -> Manifest | None:
             fix="fetch again with --refresh to download a fresh copy (or restore the original file).",
         )
     return manifest
+
+
+def reuse(path: Path, dataset: str, year: str | None) -> Manifest | None:
+    """The complete, intact earlier download of `dataset` (and `year`) at `path`, checked
+    before any request is sent (resolving ids or column names costs requests too)."""
+    old = read_manifest(path)
+    if old is None or not old.complete or old.params.get("dataset") != dataset:
+        return None
+    if year is not None and old.params.get("year", year) != year:
+        return None
+    return cached(path, old.url)
 
 
 def _finish(path: Path, manifest: Manifest) -> Manifest:
@@ -252,7 +262,7 @@ def _download_once(
         total = _total(response, have)
         done = have
         with part.open("ab" if have else "wb") as f:
-            for block in response.iter_bytes(CHUNK):
+            for block in response.iter_bytes():  # as it arrives: a fixed chunk size would hold back bytes a broken connection then loses
                 f.write(block)
                 done += len(block)
                 if progress:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from publicsafety.sources.cache import Manifest, Progress, download_pages
+from publicsafety.sources.cache import Manifest, Progress, download_pages, reuse
 from publicsafety.sources.http import FetchError, Http
 from publicsafety.sources.socrata import base_url
 
@@ -28,6 +28,9 @@ def fetch(
     progress: Progress | None = None,
 ) -> Manifest:
     """Download the DataStore resource to `path` as CSV."""
+    hit = None if refresh else reuse(path, resource_id, None)
+    if hit is not None:
+        return hit
     url = f"{base_url(domain)}/api/3/action/datastore_search"
     params: dict[str, Any] = {"resource_id": resource_id, "limit": page, "sort": "_id"}
     seen_total: list[int] = []

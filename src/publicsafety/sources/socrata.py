@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from publicsafety.sources.cache import Manifest, Progress, download_pages
+from publicsafety.sources.cache import Manifest, Progress, download_pages, reuse
 from publicsafety.sources.http import FetchError, Http
 
 PAGE = 50_000  # SODA 2.1 allows up to 50,000 rows a request without an app token
@@ -66,6 +66,9 @@ def fetch(
     progress: Progress | None = None,
 ) -> Manifest:
     """Download the dataset (one year of it when `date_field` is given) to `path` as CSV."""
+    hit = None if refresh else reuse(path, dataset_id, str(year))
+    if hit is not None:
+        return hit
     url = f"{base_url(domain)}/resource/{dataset_id}.csv"
     where = year_filter(date_field, year)
     params: dict[str, Any] = {"$order": ":id", "$limit": page}
