@@ -139,3 +139,27 @@ def test_baltimore_arrest_map_hatches_every_hidden_area(baltimore: PlacesReport)
     texts = {t.get("class") for t in root.iter(f"{ns}text")}
     assert {"title", "caption", "source-line"} <= texts
     assert root.find(f"{ns}g[@class='legend']") is not None
+
+
+def test_baltimore_burden_withholds_components_built_on_hidden_counts(
+    baltimore: PlacesReport,
+) -> None:
+    public = public_tables(baltimore)
+    areas = public["areas"].table.set_index("area_id")
+    burden = public["burden"].table.set_index("area_id")
+    hidden = areas.index[areas["arrests"].isna()]
+    assert burden.loc[hidden, "policing"].isna().all()
+    ranked_before = int(baltimore.burden.loc[hidden, "policing"].notna().sum())
+    assert ranked_before == 41
+    # Policing is Baltimore's only component, so those areas' index and ranks would repeat it:
+    # they go too (index, rank, 5th and 95th percentile ranks, rank with policing doubled).
+    assert burden.loc[hidden, ["burden_index", "rank", "rank_low", "rank_high"]].isna().all().all()
+    assert public["burden"].cells_hidden == ranked_before * 6
+    assert baltimore.burden["rank"].notna().sum() == 251
+    assert burden["rank"].notna().sum() == 251 - 41
+    assert (burden["note"] == "suppressed").sum() == 41  # the other 11 were too small to rank
+    spec = next(s for s in map_specs(baltimore, public) if s["name"] == "burden_index")
+    from publicsafety.report.maps import render
+
+    svg = render(spec, baltimore.frame.geometry, "Baltimore")
+    assert svg.count('class="area suppressed"') == 41

@@ -49,6 +49,8 @@ class PlacesReport:
     moran_of: str = ""  # what Moran's I was computed on
     population_from: str | None = None
     label: str | None = None  # what to call the areas in titles ("zone letters")
+    enforcement: str = "stops"
+    crime: str = "crime"
 
 
 def only_city(store: Store, area_set: str, city: str | None) -> str:
@@ -172,7 +174,19 @@ def analyze_places(
         ranked = burden_mod.burden(comp, weights)
         ranked.insert(0, "name", frame.table["name"].reindex(ranked.index))
     return PlacesReport(
-        city, area_set, frame, profile, div, moran, ranked, notes, moran_of, population_from, label
+        city,
+        area_set,
+        frame,
+        profile,
+        div,
+        moran,
+        ranked,
+        notes,
+        moran_of,
+        population_from,
+        label,
+        enforcement,
+        crime,
     )
 
 
@@ -210,7 +224,25 @@ def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
         out["divergence"] = hidden
     if len(report.burden):
         b = report.burden.rename_axis("area_id").reset_index()
-        out["burden"] = privacy.Suppressed(b, 0, 0, 0)
+        # A component rank places an area between two published rates, which bounds a hidden
+        # count: withhold the components built on a hidden count (the index and rank stay).
+        shown = out["areas"].table.set_index("area_id")
+        withheld = 0
+        pairs = (("crime", [report.crime]), ("policing", [report.crime, report.enforcement]))
+        for comp, measures in pairs:
+            cols = [m for m in measures if m in shown.columns]
+            if not cols:
+                continue
+            lost = shown[cols].isna().any(axis=1).reindex(b["area_id"]).fillna(False).to_numpy()
+            withheld += int((lost & b[comp].notna().to_numpy()).sum())
+            b.loc[lost, comp] = np.nan
+        # An index left resting only on withheld components would give them away.
+        bare = b[list(burden_mod.COMPONENTS)].isna().all(axis=1) & b["burden_index"].notna()
+        rank_cols = ["burden_index", *[c for c in b.columns if c.startswith("rank")]]
+        withheld += int(bare.sum()) * len(rank_cols)
+        b.loc[bare, rank_cols] = np.nan
+        b["note"] = np.where(bare, "suppressed", "")
+        out["burden"] = privacy.Suppressed(b, withheld, 0, withheld)
     if len(report.frame.placement):
         out["placement"] = privacy.suppress_table(
             report.frame.placement.copy(), ["placed", "unplaced"], additive_rows=True
@@ -302,6 +334,8 @@ def map_specs(
         )
     if "burden" in public:
         b = public["burden"].table.set_index("area_id")
+        # Withheld areas are hatched on the map; areas too small to rank are "no data".
+        b = b.assign(shown=np.where(b["note"] == "suppressed", np.nan, 1.0))
         top = b["rank"].idxmin()
         caption = (
             f"{_name(b, top)} ranks first on the burden index; under other reasonable weights its"
@@ -312,7 +346,7 @@ def map_specs(
                 "name": "burden_index",
                 "table": b,
                 "value": "burden_index",
-                "counts": [],
+                "counts": ["shown"],
                 "breaks": [0.2, 0.4, 0.6, 0.8],
                 "title": f"Burden index ({_parts(report.burden)}), {where}",
                 "legend": "burden index (0 = least, 1 = most)",
