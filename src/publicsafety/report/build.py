@@ -50,7 +50,8 @@ class Report:
 def cell(value: Any, column: str) -> str:
     """One table cell for print: counts with thousands separators, shares as percents."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "suppressed"
+        # The privacy layer hides counts (and what derives from them) as missing values.
+        return "suppressed" if is_count_column(column) or _derived(column) else "none"
     text = str(value)
     if text in ("", "suppressed"):
         return text
@@ -66,6 +67,11 @@ def cell(value: Any, column: str) -> str:
     if abs(number) >= 100:
         return f"{number:,.0f}"
     return f"{number:.2f}" if abs(number) >= 0.1 or number == 0 else f"{number:.3f}"
+
+
+def _derived(column: str) -> bool:
+    low = column.lower()
+    return any(w in low for w in ("share", "rate", "ratio", "per_", "_low", "_high", "hours"))
 
 
 def community(workspace: Path, city: str) -> dict[str, Any] | None:

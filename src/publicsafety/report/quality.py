@@ -39,7 +39,7 @@ def _public(df: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
 def city_quality(store: Store, city: str) -> Quality:
     con = store.con
     loads = con.execute(
-        "SELECT kind AS table_name, regexp_extract(source_file, '[^/\\\\]+$') AS file, profile,"
+        "SELECT kind AS table_name, regexp_extract(source_file, '[^/\\\\]+$') AS file,"
         " rows_read, rows_loaded, rows_quarantined FROM loads WHERE city = ? ORDER BY load_id",
         [city],
     ).df()
@@ -52,14 +52,16 @@ def city_quality(store: Store, city: str) -> Quality:
     rows: dict[str, int] = {}
     for table, column in DATED.items():
         got = con.execute(
-            f'SELECT count(*), min("{column}")::DATE, max("{column}")::DATE,'
-            f' count(*) FILTER (WHERE "{column}" IS NULL) FROM "{table}" WHERE city = ?',
+            f"SELECT count(*), min({column})::DATE, max({column})::DATE,"
+            f' count(*) FILTER (WHERE {column} IS NULL) FROM "{table}" WHERE city = ?',
             [city],
         ).fetchall()[0]
         rows[table] = int(got[0])
         if got[0]:
-            coverage.append({"table_name": table, "rows": int(got[0]), "first_day": got[1],
-                             "last_day": got[2], "rows_without_date": int(got[3])})  # fmt: skip
+            coverage.append({"table_name": table, "rows": int(got[0]),
+                             "first_day": str(got[1] or "no dates"),
+                             "last_day": str(got[2] or "no dates"),
+                             "rows_without_date": int(got[3])})  # fmt: skip
     placement = pd.DataFrame([r for r in placement_summary(store) if r["city"] == city])
     if not placement.empty:
         placement = placement.drop(columns=["city"]).rename(columns={"kind": "table_name"})

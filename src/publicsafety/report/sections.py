@@ -104,7 +104,7 @@ SPECS: tuple[SectionSpec, ...] = (
             ),
             TableSpec("by_responder.csv", "Calls by who could respond"),
             TableSpec("top_call_types.csv", "The most common call types"),
-        ),  # fmt: skip
+        ),
     ),
     SectionSpec(
         "officer_initiated",
@@ -155,7 +155,7 @@ SPECS: tuple[SectionSpec, ...] = (
                 40,
             ),
             TableSpec("hit_rates.csv", "How often a search found something"),
-        ),  # fmt: skip
+        ),
     ),
     SectionSpec(
         "budget",
