@@ -225,3 +225,14 @@ def test_a_load_that_fails_leaves_nothing_behind(
     assert counts == [0, 0, 0]
     monkeypatch.undo()
     assert ingest_file(store, MESSY / "ragged.csv", PROFILE_PATH).rows_loaded == 2
+
+
+def test_rows_lost_between_reader_and_store_stop_the_load(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import publicsafety.ingest.quarantine as quarantine
+
+    monkeypatch.setattr(quarantine, "insert_bad", lambda *args: None)  # ragged rows vanish
+    with pytest.raises(InputError, match="reader counted 2 loaded and 2 quarantined"):
+        ingest_file(store, MESSY / "ragged.csv", PROFILE_PATH)
+    assert [store.count(t) for t in ("calls", "quarantine", "loads")] == [0, 0, 0]

@@ -125,6 +125,7 @@ def ingest_file(
             _load_areas(store, path, prof, result)
         else:
             _load_rows(store, path, prof, result, progress)
+            _check_stored(store, prof, result, path)
         if result.rows_read != result.rows_loaded + result.rows_quarantined:
             raise InputError(
                 f"internal error: rows read ({result.rows_read:,}) != rows loaded"
@@ -152,6 +153,25 @@ def ingest_file(
         result.quarantine_file = str(quarantine.write_csv(store, load_id, path.name, qdir))
     result.messages = quarantine.messages(store, result, prof) + result.messages
     return result
+
+
+def _check_stored(store: Store, prof: Profile, result: IngestResult, path: Path) -> None:
+    """What the store now holds for this load must match the reader's own counts."""
+    held = _scalar(store, "SELECT count(*) FROM quarantine WHERE load_id = ?", [result.load_id])
+    stored = _scalar(
+        store, f'SELECT count(*) FROM "{prof.table}" WHERE load_id = ?', [result.load_id]
+    )
+    # With [[rows]] an input row yields up to one row per entry (none when values are missing).
+    most = result.rows_loaded * max(1, len(prof.rows))
+    fits = stored == result.rows_loaded if not prof.rows else stored <= most
+    if held != result.rows_quarantined or not fits:
+        raise InputError(
+            f"internal error: the store holds {stored:,} rows and {held:,} quarantined rows for"
+            f" this load, but the reader counted {result.rows_loaded:,} loaded and"
+            f" {result.rows_quarantined:,} quarantined",
+            where=str(path),
+            fix="nothing was loaded; please report this file and profile",
+        )
 
 
 def _load_areas(store: Store, path: Path, prof: Profile, result: IngestResult) -> None:
