@@ -15,17 +15,24 @@ from collections.abc import Iterator
 
 import pytest
 
+from publicsafety.analysis.places.area_profiles import area_frame
 from publicsafety.analysis.places.run import PlacesReport, analyze_places, map_specs, public_tables
+from publicsafety.engine import Store
 from tests.places import real
 
 pytestmark = pytest.mark.real_data
 
 
 @pytest.fixture(scope="module")
-def minneapolis() -> Iterator[PlacesReport]:
+def mpls_store() -> Iterator[Store]:
     store = real.minneapolis()
-    yield analyze_places(store, "neighborhoods")
+    yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def minneapolis(mpls_store: Store) -> PlacesReport:
+    return analyze_places(mpls_store, "neighborhoods")
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +55,23 @@ def test_minneapolis_every_stop_placed(minneapolis: PlacesReport) -> None:
     assert "Divergence not modelled: no reported crimes could be placed in neighborhoods." in (
         minneapolis.notes
     )
+
+
+def test_minneapolis_stops_by_name_instead_of_point(mpls_store: Store) -> None:
+    # --attribute stops=neighborhood counts each stop in the neighbourhood its record names.
+    # Every name matches an area, but 7,607 stops' points lie in another neighbourhood
+    # (place_by_attribute's "disagree"), so the two counts differ area by area.
+    by_point = area_frame(mpls_store, "Minneapolis", "neighborhoods", ("stops",))
+    by_name = area_frame(
+        mpls_store, "Minneapolis", "neighborhoods", ("stops",), attribute={"stops": "neighborhood"}
+    )
+    assert by_name.placement.to_dict(orient="records") == [
+        {"measure": "stops", "rows": 51_920, "placed": 51_920, "unplaced": 0}
+    ]
+    assert by_point.table.loc["Hawthorne", "stops"] == 2_670
+    assert by_name.table.loc["Hawthorne", "stops"] == 2_031
+    moved = (by_name.table["stops"] - by_point.table["stops"]).abs().sum()
+    assert moved == 6_258 and moved <= 2 * 7_607
 
 
 def test_minneapolis_rates_flags_and_shrinkage(minneapolis: PlacesReport) -> None:

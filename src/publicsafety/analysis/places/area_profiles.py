@@ -188,8 +188,7 @@ def _counts(
         if k is None:
             unplaced += int(n)
             continue
-        name = str(k).strip().upper() if attribute is not None else str(k)
-        by_key[name] = by_key.get(name, 0) + int(n)
+        by_key[str(k)] = by_key.get(str(k), 0) + int(n)
     total = sum(by_key.values()) + unplaced
     return by_key, {"rows": total, "unplaced": unplaced}
 
@@ -235,6 +234,8 @@ def area_frame(
     for m in measures:
         kind = MEASURES[m][0]
         counts, acct = _counts(store, city, area_set, m, area_key, attribute.get(kind))
+        if attribute.get(kind):
+            counts = _by_name(counts, table)
         if not acct["rows"]:
             continue
         outside = sum(n for k, n in counts.items() if k not in table.index)
@@ -251,6 +252,26 @@ def area_frame(
             }
         )
     return AreaFrame(city, area_set, table, geometry, pd.DataFrame(placement), notes)
+
+
+def _norm(text: str) -> str:
+    """Case, hyphens and runs of spaces ignored: "Bryn- Mawr" names the area "BRYN - MAWR"."""
+    return " ".join(text.upper().replace("-", " ").replace("_", " ").split())
+
+
+def _by_name(counts: dict[str, int], table: pd.DataFrame) -> dict[str, int]:
+    """Counts keyed by the value a source wrote, re-keyed by the area it names (its id, else its
+    name); values naming no area keep their own key and are counted as not placed."""
+    lookup: dict[str, str] = {}
+    for area_id in table.index:
+        lookup.setdefault(_norm(str(area_id)), str(area_id))
+    for area_id, name in table["name"].items():
+        lookup.setdefault(_norm(str(name)), str(area_id))
+    out: dict[str, int] = {}
+    for value, n in counts.items():
+        key = lookup.get(_norm(value), value)
+        out[key] = out.get(key, 0) + n
+    return out
 
 
 def _merge(values: dict[str, float], area_key: str) -> dict[str, float]:
