@@ -30,6 +30,8 @@ def as_postgres(*cmd: str) -> list[str]:
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     if not (BIN / "initdb").exists() or not (BIN / "pg_ctl").exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have PostgreSQL: .ci/run installs the postgresql package")
         pytest.skip("PostgreSQL is not installed here (initdb, pg_ctl)")
     root = Path(tempfile.mkdtemp(prefix="ps-pg-"))
     data = root / "data"
