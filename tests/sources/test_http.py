@@ -61,3 +61,11 @@ def test_unreachable_server_is_retried_then_reported(http):
         http.get("http://127.0.0.1:9/nothing")
     assert "could not reach the server after 4 tries" in exc.value.message
     assert len(http.waits) == 3
+
+
+def test_an_answer_that_breaks_off_mid_body_is_asked_for_again(portal, http):
+    body = b'{"rows": [' + b"1," * 5000 + b"1]}"
+    portal.routes["/page"] = lambda q, h: (200, {"Content-Type": "application/json"}, body)
+    portal.fail("/page", (200, {"Content-Type": "application/json", "X-Cut-After": "100"}, body))
+    assert len(http.get(f"{portal.base}/page").json()["rows"]) == 5001
+    assert len(portal.hits("/page")) == 2 and len(http.waits) == 1

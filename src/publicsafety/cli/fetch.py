@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,6 +109,9 @@ def _census(
             fix="for example: publicsafety fetch census --state 22 --county 071 --year 2019",
         )
     where = f"{state}{county or ''}"
+    # Mirrors (and the tests' local server) stand in for the Census Bureau's hosts.
+    api = os.environ.get("PUBLICSAFETY_CENSUS_API", census.API)
+    tiger = os.environ.get("PUBLICSAFETY_TIGER_URL", census.TIGER)
     with Http() as http, _bar(f"census {dataset} {year}", as_json) as tick:
         if dataset == "acs":
             path = raw_path(workspace, "census", "acs5", year, f"{where}.csv")
@@ -117,13 +121,14 @@ def _census(
                 state=state,
                 county=county,
                 year=int(year),
+                api=api,
                 refresh=refresh,
                 progress=tick,
             )
         elif dataset == "tracts":
             path = raw_path(workspace, "census", "tracts", year, f"{state}.zip")
             m = census.fetch_tracts(
-                http, path, state=state, year=int(year), refresh=refresh, progress=tick
+                http, path, state=state, year=int(year), base=tiger, refresh=refresh, progress=tick
             )
         else:
             raise FetchError(f"census dataset {dataset!r} is not acs or tracts")

@@ -89,10 +89,24 @@ class Http:
         self.close()
 
     def get(self, url: str, params: dict[str, Any] | None = None) -> httpx.Response:
-        """GET with retries; returns a 2xx response (body read) or raises FetchError."""
-        with self.stream(url, params) as response:
-            response.read()
-            return response
+        """GET with retries; returns a 2xx response (body read) or raises FetchError.
+
+        A connection that breaks while the body arrives is retried like a refused one."""
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                with self.stream(url, params) as response:
+                    response.read()
+                    return response
+            except httpx.TransportError as exc:
+                if attempt == self.retry.attempts:
+                    raise FetchError(
+                        f"the answer broke off after {attempt} tries: {exc}",
+                        where=url,
+                        fix="check the network connection and run again; a paged download resumes"
+                        " at the page it stopped on.",
+                    ) from exc
+                self.retry.sleep(self.retry.wait(attempt, None))
+        raise AssertionError("unreachable: the loop returns or raises")
 
     @contextmanager
     def stream(
