@@ -57,6 +57,24 @@ def test_minneapolis_every_stop_placed(minneapolis: PlacesReport) -> None:
     )
 
 
+def test_minneapolis_residents_by_race_sex_and_age(minneapolis: PlacesReport) -> None:
+    t = minneapolis.frame.table
+    # ACS 2012-2016 groups are mutually exclusive and add up to the total (profile notes).
+    sexes = t["residents_female"] + t["residents_male"]
+    assert sexes.sum() == pytest.approx(t["population"].sum(), abs=0.01)
+    races = [c for c in t.columns if c in {
+        "residents_white", "residents_black", "residents_native american",
+        "residents_asian/pacific islander", "residents_other", "residents_multiple",
+        "residents_hispanic",
+    }]  # fmt: skip
+    assert len(races) == 7
+    assert t[races].sum(axis=1).sum() == pytest.approx(404_385.43, abs=0.05)
+    assert t.loc["Hawthorne", "residents_black"] == pytest.approx(2_218.82, abs=0.01)
+    assert t["residents_black"].sum() == pytest.approx(74_614.56, abs=0.01)
+    public = public_tables(minneapolis)["areas"].table
+    assert "residents_black" in public.columns  # census estimates, published as they are
+
+
 def test_minneapolis_stops_by_name_instead_of_point(mpls_store: Store) -> None:
     # --attribute stops=neighborhood counts each stop in the neighbourhood its record names.
     # Every name matches an area, but 7,607 stops' points lie in another neighbourhood

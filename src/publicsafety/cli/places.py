@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from publicsafety.analysis.places.area_profiles import MEASURES
 from publicsafety.analysis.places.burden import COMPONENTS, DEFAULT_WEIGHTS
 from publicsafety.analysis.places.run import (
     analyze_places,
@@ -114,8 +115,7 @@ def places_cmd(
     written: list[str] = []
     for name, table in public.items():
         counts = {
-            "areas": [c for c in table.table.columns if c in report.frame.table.columns
-                      and c not in ("name", "population", "below_poverty")],
+            "areas": [m for m in MEASURES if m in table.table.columns],
             "divergence": ["crime", "observed"],
             "placement": ["placed", "unplaced"],
         }.get(name, [])  # fmt: skip

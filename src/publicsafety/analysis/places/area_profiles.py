@@ -137,6 +137,16 @@ def population(
     return {str(a): float(n) for a, n in rows if n is not None}
 
 
+def _groups(store: Store, city: str, area_set: str) -> list[str]:
+    rows = _one(
+        store,
+        """SELECT DISTINCT dimension, "group" FROM population WHERE city = ? AND area_set = ?
+        AND dimension NOT IN ('total', 'poverty') ORDER BY 1, 2""",
+        [city, area_set],
+    )
+    return [str(r[1]) for r in rows]
+
+
 def interpolate(
     values: dict[str, float], source: dict[str, object], target: dict[str, object]
 ) -> dict[str, float]:
@@ -218,18 +228,24 @@ def area_frame(
     attribute = attribute or {}
     notes: list[str] = []
     src_set = population_from or area_set
-    pop = population(store, city, src_set)
-    poor = population(store, city, src_set, BELOW_POVERTY_GROUP)
+    # Residents in total, in poverty, and by race, sex and age where the population data has them.
+    groups = [TOTAL_GROUP, BELOW_POVERTY_GROUP, *_groups(store, city, src_set)]
+    residents = {g: population(store, city, src_set, g) for g in groups}
+    src_geom = load_areas(store, city, src_set)[1] if population_from else None
+    for g, values in residents.items():
+        if src_geom is not None:
+            residents[g] = interpolate(values, src_geom, geometry)
+        elif area_key:
+            residents[g] = _merge(values, area_key)
     if population_from:
-        src_geom = load_areas(store, city, src_set)[1]
-        pop, poor = interpolate(pop, src_geom, geometry), interpolate(poor, src_geom, geometry)
         notes.append(
             f"Residents estimated from {src_set} by area of overlap (even spread assumed)."
         )
-    elif area_key:
-        pop, poor = _merge(pop, area_key), _merge(poor, area_key)
-    table["population"] = [pop.get(a, np.nan) if pop else np.nan for a in table.index]
-    table["below_poverty"] = [poor.get(a, np.nan) if poor else np.nan for a in table.index]
+    for g, values in residents.items():
+        col = {TOTAL_GROUP: "population", BELOW_POVERTY_GROUP: "below_poverty"}.get(
+            g, f"residents_{g}"
+        )
+        table[col] = [values.get(a, np.nan) if values else np.nan for a in table.index]
     placement = []
     for m in measures:
         kind = MEASURES[m][0]

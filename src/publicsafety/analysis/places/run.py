@@ -195,7 +195,8 @@ def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
     every rate, ratio or expected value derived from a hidden count hidden with it."""
     t = report.frame.table
     counts = [m for m in MEASURES if m in t.columns]
-    areas = t[["name", "population", *counts]].copy()
+    people = ["population", "below_poverty", *[c for c in t.columns if c.startswith("residents_")]]
+    areas = t[["name", *people, *counts]].copy()
     derived: dict[str, list[str]] = {}
     for m, r in report.rates.items():
         for col in ("rate", "rate_low", "rate_high", "rate_shrunk"):
