@@ -322,6 +322,8 @@ def main() -> None:
               f"  cpu {r['cpu_seconds']:7.2f} s  peak {r['peak_mib']:7,.0f} MiB"
               f"  runs {', '.join(f'{s:.2f}' for s in r['runs'])}", flush=True)  # fmt: skip
     report(results, args.rows)
+    if args.dir is None:
+        _remove(work)  # a temporary folder of ours: the CSV is large
 
 
 def report(results: dict[str, dict[str, object]], rows: int) -> None:
