@@ -35,6 +35,8 @@ def plan(workspace: Path, city: str) -> list[tuple[str, list[str]]]:
     base = ["-w", str(workspace), "--city", city]
     steps: list[tuple[str, list[str]]] = []
     if tables["calls"]:
+        # Categories come from the city's call-type map; classify first so demand has them.
+        steps.append(("demand", ["taxonomy", "classify", *base]))
         steps.append(("demand", ["analyze", "demand", *base]))
     if tables["stops"]:
         steps.append(("disparities", ["analyze", "disparities", *base]))
