@@ -101,15 +101,23 @@ def test_fetch_then_ingest_new_orleans_2020_calls(portal, workspace, tmp_path):
 
 def test_fetch_minneapolis_stops_from_an_arcgis_hub_item(portal, workspace, tmp_path):
     arcgis_layer(portal)
-    r = fetch_dataset(
-        workspace, "Minneapolis", "stops", 2017, catalog=catalog_for(portal, tmp_path)
-    )
-    assert r.manifest.rows == 7
-    assert (r.ingest["rows_read"], r.ingest["rows_loaded"], r.ingest["rows_quarantined"]) == (
-        7,
-        7,
-        0,
-    )
+    catalog = catalog_for(portal, tmp_path)
+    args = [
+        "fetch",
+        "Minneapolis",
+        "stops",
+        "--year",
+        "2017",
+        "-w",
+        str(workspace),
+        "--catalog",
+        str(catalog),
+    ]
+    out = CliRunner().invoke(app, args)  # with the progress bar, as a person runs it
+    assert out.exit_code == 0, out.output
+    assert "2017.csv: downloaded, 7 rows" in out.output
+    assert "(catalogue entry partly verified)" in out.output
+    assert "Ingested with minneapolis_stops: read 7 rows, loaded 7, quarantined 0." in out.output
     with open_store(workspace, read_only=True) as store:
         races = store.con.execute(
             "SELECT subject_race, count(*) FROM stops GROUP BY 1 ORDER BY 1"

@@ -81,14 +81,16 @@ def fetch_cmd(
     how = "already downloaded (checksum matches)" if result.cache_hit else "downloaded"
     console.print(
         f"{result.path}: {how}, {m.rows or 0:,} rows, {m.bytes:,} bytes, sha256 {m.sha256[:12]}..."
-        f" (catalogue entry {result.status})."
+        f" (catalogue entry {result.status}).",
+        soft_wrap=True,  # a long path must not be broken across lines
     )
     if result.ingest:
         r = result.ingest
         console.print(
             f"Ingested with {result.profile}: read {r['rows_read']:,} rows, loaded {r['rows_loaded']:,},"
             f" quarantined {r['rows_quarantined']:,}"
-            + (" (already loaded; nothing changed)." if r["skipped"] else ".")
+            + (" (already loaded; nothing changed)." if r["skipped"] else "."),
+            soft_wrap=True,
         )
         for message in r["messages"]:
             console.print(f"  {message}", highlight=False, markup=False)
@@ -136,7 +138,7 @@ def _census(
         emit_json({"file": str(path), "manifest": m.as_dict()})
         return
     rows = f"{m.rows:,} tracts, " if m.rows is not None else ""
-    console.print(f"{path}: {rows}{m.bytes:,} bytes, sha256 {m.sha256[:12]}...")
+    console.print(f"{path}: {rows}{m.bytes:,} bytes, sha256 {m.sha256[:12]}...", soft_wrap=True)
     console.print(
         "Census files are not ingested here: load them with a population or areas profile"
         " (`publicsafety ingest FILE --profile NAME`)."
