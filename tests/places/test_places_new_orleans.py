@@ -173,3 +173,31 @@ def test_tracts_with_poverty_in_the_burden_index(nola: Store) -> None:
     assert np.all(
         b["rank_low"].dropna() <= b["rank"].dropna().reindex(b["rank_low"].dropna().index)
     )
+
+
+def test_every_zone_letter_map_has_legend_caption_and_source(letters: PlacesReport) -> None:
+    import xml.etree.ElementTree as ET
+
+    from publicsafety.report.maps import HATCH_ID, render
+
+    public = public_tables(letters)
+    specs = map_specs(letters, public)
+    assert [s["name"] for s in specs] == [
+        "stops_per_1000", "community_calls_per_1000", "officer_calls_per_1000",
+        "stops_vs_community_calls", "burden_index",
+    ]  # fmt: skip
+    ns = "{http://www.w3.org/2000/svg}"
+    for spec in specs:
+        root = ET.fromstring(render(spec, letters.frame.geometry, "NOPD SOPP stops"))
+        classes = [t.get("class") for t in root.iter(f"{ns}text")]
+        assert {"title", "caption", "source-line"} <= set(classes), spec["name"]
+        assert root.find(f"{ns}g[@class='legend']") is not None
+        paths = list(root.iter(f"{ns}path"))
+        assert len(paths) == 24
+        hatched = {p.get("data-area") for p in paths if p.get("fill") == f"url(#{HATCH_ID})"}
+        if spec["name"] == "officer_calls_per_1000":
+            # The 6 letters whose officer-initiated calls are hidden (small or complementary).
+            table = public["areas"].table.set_index("area_id")
+            assert hatched == set(table.index[table["officer_calls"].isna()]) and len(hatched) == 6
+        else:
+            assert not hatched
