@@ -44,6 +44,7 @@ class Entry:
     profile: str | None = None
     profiles: dict[str, str] = field(default_factory=dict)
     portal: str = "https://www.arcgis.com"
+    page: int | None = None  # rows a request; default: the portal type's own limit
 
     def dataset_id(self, year: str) -> tuple[str, bool]:
         """The id to fetch for `year`, and whether it still needs the year filter."""
@@ -176,12 +177,12 @@ def download(
     if entry.type == "socrata":
         manifest = socrata.fetch(
             http, entry.domain, dataset_id, path, date_field=date_field, year=year,
-            header=entry.header, refresh=refresh, progress=progress,
+            header=entry.header, page=entry.page or socrata.PAGE, refresh=refresh, progress=progress,
         )  # fmt: skip
     elif entry.type == "arcgis":
         manifest = arcgis.fetch(
             http, dataset_id, path, date_field=date_field, year=year, portal=entry.portal,
-            refresh=refresh, progress=progress,
+            page=entry.page, refresh=refresh, progress=progress,
         )  # fmt: skip
     else:
         if filtered:
@@ -190,8 +191,9 @@ def download(
                 fix="list one resource id per year under `years` in the catalogue, or fetch --year all.",
             )
         manifest = ckan.fetch(
-            http, entry.domain, dataset_id, path, refresh=refresh, progress=progress
-        )
+            http, entry.domain, dataset_id, path, page=entry.page or ckan.PAGE,
+            refresh=refresh, progress=progress,
+        )  # fmt: skip
     return path, manifest, False
 
 
