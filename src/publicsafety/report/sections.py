@@ -25,6 +25,9 @@ COUNT_WORDS = (
     "crime",
     "arrests",
     "searches",
+    "pending",
+    "coordinates",
+    "quarantined",
 )
 
 
