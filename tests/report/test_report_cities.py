@@ -5,14 +5,12 @@ sections without data say what would fill them, and no small count is published.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.report.cities import load_city
+from tests.report.report_checks import small_counts, tables
 from typer.testing import CliRunner
 
 from publicsafety.cli import app
-from tests.report.cities import load_city
-from tests.report.report_checks import small_counts, tables
 
 pytestmark = pytest.mark.real_data
 
