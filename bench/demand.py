@@ -136,7 +136,7 @@ FLOOR_VALUE = {
     "agency": "coalesce(agency, 'not recorded')",
     "priority": "coalesce(priority, 'not recorded')",
     "disposition": "coalesce(disposition, disposition_text, 'not recorded')",
-    "month": "strftime(received_at, '%Y-%m')",
+    "month": "date_trunc('month', received_at)",
 }
 # The fastest plain SQL we found: group by (value, community or not); both denominators are
 # then sums of those few rows. Every query filters the city, as the toolkit's do.
@@ -153,13 +153,13 @@ def floor_tasks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
         for d, v in FLOOR_VALUE.items()
     }
     tasks["top_call_types"] = q(
-        f"""SELECT call_type, any_value(category), count(*) AS n, count(*) / sum(count(*)) OVER (),
+        f"""SELECT coalesce(call_type, call_type_code, 'not recorded'), any_value(category), count(*) AS n, count(*) / sum(count(*)) OVER (),
                    sum(officer_minutes) / 60, sum(officer_minutes) / sum(sum(officer_minutes)) OVER (),
                    count(officer_minutes)
             FROM calls WHERE {CITY_SQL} GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20"""
     )
     tasks["monthly_by_category"] = q(
-        f"""SELECT strftime(received_at, '%Y-%m'), category, count(*), sum(officer_minutes) / 60,
+        f"""SELECT date_trunc('month', received_at), category, count(*), sum(officer_minutes) / 60,
                   count(*) FILTER (WHERE origin = 'community') FROM calls WHERE {CITY_SQL} GROUP BY 1, 2"""
     )
     tasks["hour_of_week"] = q(

@@ -29,10 +29,13 @@ DIMENSIONS: dict[str, str] = {
     "agency": f"coalesce(agency, '{NOT_RECORDED}')",
     "priority": f"coalesce(priority, '{NOT_RECORDED}')",
     "disposition": f"coalesce(disposition, disposition_text, '{NOT_RECORDED}')",
-    "month": f"coalesce(strftime(received_at, '%Y-%m'), '{NOT_RECORDED}')",
+    # Grouped on the truncated timestamp (cheap) and written as YYYY-MM only on the result rows.
+    "month": "date_trunc('month', received_at)",
     "call_type": f"coalesce(call_type, call_type_code, '{NOT_RECORDED}')",
 }
 COMMUNITY = "origin = 'community'"
+# How a grouped value is written in the result (default: as it is).
+DISPLAY = {"month": f"coalesce(strftime(value, '%Y-%m'), '{NOT_RECORDED}')"}
 
 
 def _long_sql(value: str, where: str, dimension: str, order: str, extra: bool) -> str:
@@ -52,7 +55,7 @@ def _long_sql(value: str, where: str, dimension: str, order: str, extra: bool) -
           FROM g GROUP BY value
           UNION ALL
           SELECT value, '{COMMUNITY_ONLY}', calls, hours, timed{cat_col} FROM g WHERE comm)
-        SELECT value AS {dimension}, denominator, CAST(calls AS BIGINT) AS calls,
+        SELECT {DISPLAY.get(dimension, "value")} AS {dimension}, denominator, CAST(calls AS BIGINT) AS calls,
                calls / sum(calls) OVER (PARTITION BY denominator) AS share_of_calls,
                CASE WHEN timed > 0 THEN hours END AS officer_hours,
                hours / nullif(sum(hours) OVER (PARTITION BY denominator), 0) AS share_of_officer_hours,
@@ -107,11 +110,12 @@ def monthly(store: Store, scope: Scope, by: str = "category") -> pd.DataFrame:
     where, params = scope.where()
     return frame(
         store,
-        f"""SELECT strftime(received_at, '%Y-%m') AS month, {DIMENSIONS[by]} AS {by},
-                   count(*) AS calls, coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours,
-                   count(*) FILTER (WHERE {COMMUNITY}) AS community_calls
-            FROM calls WHERE {where} AND received_at IS NOT NULL
-            GROUP BY ALL ORDER BY month, {by}""",
+        f"""SELECT strftime(m, '%Y-%m') AS month, * EXCLUDE (m) FROM (
+              SELECT date_trunc('month', received_at) AS m, {DIMENSIONS[by]} AS {by},
+                     count(*) AS calls, coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours,
+                     count(*) FILTER (WHERE {COMMUNITY}) AS community_calls
+              FROM calls WHERE {where} AND received_at IS NOT NULL GROUP BY ALL)
+            ORDER BY month, {by}""",
         params,
     )
 
