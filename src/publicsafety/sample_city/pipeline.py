@@ -14,6 +14,7 @@ from typing import Any
 
 from publicsafety.engine import Store, open_store
 from publicsafety.errors import StoreError
+from publicsafety.report.demo import report_step
 from publicsafety.sample_city import CITY, FILES, LABEL, Generated, generate, measure, readme
 from publicsafety.sample_city.targets import TARGETS
 
@@ -148,6 +149,7 @@ STEPS: list[Step] = [
     ("generate", generate_step),
     ("ingest", ingest_step),
     ("summary", summary_step),
+    ("report", report_step),
 ]
 
 
