@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from publicsafety.analysis.officer_time import OfficerTimeRules, measure_officer_time
+from publicsafety.analysis._sql import Scope
+from publicsafety.analysis.officer_time import (
+    OfficerTimeRules,
+    measure_officer_time,
+    response_times,
+)
 from publicsafety.engine import Store
 from publicsafety.errors import ProfileError, StoreError
 
@@ -99,3 +104,11 @@ def test_bad_rules_and_unknown_city(calls: Store) -> None:
         OfficerTimeRules(over_limit="drop")
     with pytest.raises(StoreError, match="Testville"):
         measure_officer_time(calls, "Nowhere")
+
+
+def test_response_times_refuse_an_unknown_grouping(calls: Store) -> None:
+    with pytest.raises(StoreError, match="priority"):
+        response_times(calls, Scope("Testville"), by="call_id; DROP TABLE calls")
+    by_category = response_times(calls, Scope("Testville"), by="category").table
+    # Rows 1, 2, 3, 6, 7, 9 have an arrival (all community, no category): one group and "all".
+    assert set(by_category["category"]) == {"not recorded", "all"}

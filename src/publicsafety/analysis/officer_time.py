@@ -17,7 +17,7 @@ import pandas as pd
 
 from publicsafety.analysis._sql import COMMUNITY_ONLY, Scope, convention, frame, require_calls
 from publicsafety.engine import Store
-from publicsafety.errors import ProfileError
+from publicsafety.errors import ProfileError, StoreError
 
 # Rule names, in the order they are tested (the first that applies wins).
 DATE_ONLY = "date_only"
@@ -207,6 +207,7 @@ def measure_officer_time(
 
 # --- response time -------------------------------------------------------------------------
 
+RESPONSE_GROUPS = ("priority", "initial_priority", "category", "responder", "agency", "origin")
 SEGMENTS = {
     "received_to_arrived": ("received_at", "arrived_at"),
     "received_to_dispatched": ("received_at", "dispatched_at"),
@@ -273,6 +274,11 @@ def response_times(
     """Response time (received to arrival) and its parts, by `by` and overall ("all"), with
     median, mean, 90th percentile and shares over 20 and 60 minutes, on the calls the convention
     keeps. `sample` counts the calls left after each step of the convention."""
+    if by not in RESPONSE_GROUPS:
+        raise StoreError(
+            f"response times cannot be grouped by {by!r}",
+            fix=f"choose one of: {', '.join(RESPONSE_GROUPS)}",
+        )
     conv = convention_ or ResponseConvention.for_city(scope.city)
     where, params = scope.where()
     o_sql, o_par = _in("origin", conv.origins)
