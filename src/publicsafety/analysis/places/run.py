@@ -242,7 +242,12 @@ def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
         rank_cols = ["burden_index", *[c for c in b.columns if c.startswith("rank")]]
         withheld += int(bare.sum()) * len(rank_cols)
         b.loc[bare, rank_cols] = np.nan
-        b["note"] = np.where(bare, "suppressed", "")
+        unranked = b["burden_index"].isna() & ~bare
+        b["note"] = np.where(
+            bare,
+            "suppressed",
+            np.where(unranked, f"not ranked: under {MIN_POPULATION} residents", ""),
+        )
         out["burden"] = privacy.Suppressed(b, withheld, 0, withheld)
     if len(report.frame.placement):
         out["placement"] = privacy.suppress_table(
