@@ -82,3 +82,13 @@ def test_cli_names_the_missing_area_set(workspace_with_demo: Path) -> None:
     )
     assert isinstance(result.exception, StoreError)
     assert "no city has an area set named 'wards'" in result.exception.what
+
+
+def test_cli_names_the_columns_an_attribute_can_use(workspace_with_demo: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["analyze", "places", "--areas", "neighborhoods", "-w", str(workspace_with_demo),
+              "--attribute", 'stops=zone"; DROP TABLE stops; --'],
+    )  # fmt: skip
+    assert isinstance(result.exception, StoreError)
+    assert "stops has no column" in result.exception.what
+    assert "beat" in str(result.exception.fix)

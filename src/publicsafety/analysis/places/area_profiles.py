@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from scipy.stats import chi2
 
+from publicsafety import tables
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 from publicsafety.vocab import BELOW_POVERTY_GROUP, TOTAL_GROUP
@@ -182,6 +183,11 @@ def _counts(
     kind, where, _ = MEASURES[measure]
     if attribute is not None:
         # The source names the area (e.g. the SOPP zone letter) instead of giving a point.
+        if attribute not in tables.column_names(kind):
+            raise StoreError(
+                f"{kind} has no column {attribute!r} to name areas by",
+                fix=f"columns of {kind}: {', '.join(tables.column_names(kind))}",
+            )
         key = _key_sql(area_key, f'CAST(e."{attribute}" AS VARCHAR)')
         sql = f"""SELECT {key} AS k, count(*) FROM "{kind}" e
             WHERE e.city = ? AND ({where}) GROUP BY 1"""
