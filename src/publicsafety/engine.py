@@ -90,6 +90,10 @@ def open_store(
 ) -> Store:
     """Open (creating if needed) the workspace store, or connect to the engine at `engine_url`."""
     cfg = settings(workspace, engine_url)
+    if cfg.engine_url == "pyspark://local":
+        from publicsafety.engines import spark  # imported here: Spark starts only when asked for
+
+        return spark.open_local(cfg)
     if cfg.engine_url and not cfg.engine_url.startswith("duckdb"):
         return Store(cfg, None, ibis.connect(cfg.engine_url))
     path = cfg.store_path
