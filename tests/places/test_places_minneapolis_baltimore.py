@@ -123,6 +123,10 @@ def test_minneapolis_burden_ranks(minneapolis: PlacesReport) -> None:
     assert b["crime"].isna().all()  # no crime data: that component is absent, not zero
     assert b["rank"].isna().sum() == 3  # fewer than 500 residents: not ranked
     caps = [s["caption"] for s in map_specs(minneapolis, public_tables(minneapolis))]
+    assert caps[-1] == (
+        "Hawthorne ranks first on the burden index; under other reasonable weights its rank"
+        " stays between 1 and 2."
+    )
     assert caps[0] == (
         "Nicollet Island - East Bank had the highest rate of stops among areas with enough"
         " residents and events: 674 per 1,000 residents, against 128 across Minneapolis."
@@ -205,3 +209,6 @@ def test_baltimore_burden_withholds_components_built_on_hidden_counts(
 
     svg = render(spec, baltimore.frame.geometry, "Baltimore")
     assert svg.count('class="area suppressed"') == 41
+    assert spec["caption"] == (
+        "Penn North ranks first on the burden index; no reasonable change of weights moves it."
+    )

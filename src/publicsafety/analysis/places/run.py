@@ -343,9 +343,11 @@ def map_specs(
         # Withheld areas are hatched on the map; areas too small to rank are "no data".
         b = b.assign(shown=np.where(b["note"] == "suppressed", np.nan, 1.0))
         top = b["rank"].idxmin()
-        caption = (
-            f"{_name(b, top)} ranks first on the burden index; under other reasonable weights its"
-            f" rank stays between {_num(b, top, 'rank_low'):.0f} and {_num(b, top, 'rank_high'):.0f}."
+        caption = f"{_name(b, top)} ranks first on the burden index" + (
+            "; no reasonable change of weights moves it."
+            if _num(b, top, "rank_high") == 1
+            else f"; under other reasonable weights its rank stays between"
+            f" {_num(b, top, 'rank_low'):.0f} and {_num(b, top, 'rank_high'):.0f}."
         )
         specs.append(
             {
