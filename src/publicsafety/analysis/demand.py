@@ -46,7 +46,7 @@ def _long_sql(value: str, where: str, dimension: str, order: str, extra: bool) -
     cat_col = ", category" if extra else ""
     return f"""
         WITH g AS (
-          SELECT {value} AS value, coalesce({COMMUNITY}, false) AS comm, count(*) AS calls,
+          SELECT {value} AS value, {COMMUNITY} AS comm, count(*) AS calls,
                  sum(officer_minutes) / 60.0 AS hours, count(officer_minutes) AS timed{cat}
           FROM calls WHERE {where} GROUP BY ALL),
         l AS (
