@@ -94,6 +94,9 @@ class Suppressed:
     cells_hidden: int
     primary: int  # cells hidden because they were small
     complementary: int  # cells hidden so that small ones cannot be recovered
+    # True where a cell was hidden by the privacy rules (as opposed to missing in the data);
+    # None when the producer did not record it.
+    hidden: pd.DataFrame | None = None
 
 
 def suppress_table(
@@ -145,8 +148,13 @@ def suppress_table(
         for src in sources:
             hide |= mask[:, list(count_columns).index(src)]
         out[col] = out[col].astype("Float64").mask(hide)
+    hidden_cells = pd.DataFrame(False, index=out.index, columns=out.columns)
+    for j, col in enumerate(count_columns):
+        hidden_cells[col] = mask[:, j]
+    for col, sources in (derived or {}).items():
+        hidden_cells[col] = np.any([mask[:, list(count_columns).index(s)] for s in sources], axis=0)
     n_hidden = int(mask.sum())
-    return Suppressed(out, n_hidden, int(primary.sum()), n_hidden - int(primary.sum()))
+    return Suppressed(out, n_hidden, int(primary.sum()), n_hidden - int(primary.sum()), hidden_cells)
 
 
 def published_small_counts(

@@ -53,3 +53,11 @@ def test_export_refuses_unsuppressed_small_counts(tmp_path) -> None:
     text = paths[0].read_text()
     assert "suppressed" in text and ",3" not in text
     assert paths[1].suffix == ".xlsx" and paths[1].exists()
+
+
+def test_only_hidden_cells_read_suppressed(tmp_path) -> None:
+    df = pd.DataFrame({"area": ["a", "b", "c"], "calls": [3, 40, 50], "rank": [None, 1.0, 2.0]})
+    res = publish(df, ["calls"])
+    text = write_table(res, tmp_path / "t", ["calls"])[0].read_text().splitlines()
+    # a: calls hidden (small), rank missing in the data; b: complement hidden; c: shown.
+    assert text[1:] == ["a,suppressed,", "b,suppressed,1", "c,50,2"]

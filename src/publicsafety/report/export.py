@@ -42,10 +42,34 @@ def write_table(
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     out = [path.with_suffix(".csv")]
-    table = result.table
-    table.to_csv(out[0], index=False, na_rep="suppressed" if result.cells_hidden else "")
+    table = labelled(result)
+    table.to_csv(out[0], index=False)
     if xlsx:
         xpath = path.with_suffix(".xlsx")
-        table.astype(object).where(table.notna(), "suppressed").to_excel(xpath, index=False)
+        table.to_excel(xpath, index=False)
         out.append(xpath)
     return out
+
+
+def labelled(result: Suppressed) -> pd.DataFrame:
+    """The table as published: cells hidden by the privacy rules read "suppressed", cells missing
+    in the data stay empty. Without a record of which cells were hidden, every empty cell of a
+    table with hidden cells reads "suppressed" (fails closed)."""
+    table = result.table.copy()
+    for col in table.columns:
+        values = (
+            pd.to_numeric(table[col], errors="coerce")
+            if table[col].dtype.kind in "fiu" or str(table[col].dtype) in {"Float64", "Int64"}
+            else None
+        )
+        if values is not None and values.notna().any() and (values.dropna() % 1 == 0).all():
+            table[col] = values.astype("Int64")
+    table = table.astype(object)
+    if result.hidden is not None:
+        mask = result.hidden.reindex(index=table.index, columns=table.columns, fill_value=False)
+        mask = mask.astype(bool)
+    elif result.cells_hidden:
+        mask = table.isna()
+    else:
+        mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    return table.mask(mask, "suppressed").where(table.notna() | mask, "")
