@@ -12,12 +12,14 @@ from typer.testing import CliRunner
 
 from publicsafety.analysis import text
 from publicsafety.analysis._sql import ALL_EVENTS
+from publicsafety.analysis.officer_time import measure_officer_time
 from publicsafety.cli import app
 from publicsafety.engine import open_store
 from publicsafety.ingest import ingest_file
 from publicsafety.privacy import published_small_counts
 from publicsafety.taxonomy import classify
 from tests.conftest import real_data
+from tests.demand.real import load
 
 
 @pytest.mark.parametrize(
@@ -127,3 +129,11 @@ def test_analyze_demand_on_alexandria(tmp_path: Path) -> None:
         app, ["analyze", "demand", "-w", str(workspace), "--since", "2025-13-01"]
     )
     assert wrong.exit_code != 0 and "YYYY-MM-DD" in str(wrong.exception)
+
+
+@pytest.mark.real_data
+def test_date_only_file_says_so_in_words() -> None:
+    store = load("Sacramento")
+    sentence = text.officer_time_sentence(measure_officer_time(store, "Sacramento"))
+    assert sentence.startswith("Sacramento's file gives dates without times")
+    store.close()

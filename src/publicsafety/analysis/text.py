@@ -120,7 +120,12 @@ def demand_sentences(by_category: pd.DataFrame, min_count: int, top: int = 3) ->
 
 def officer_time_sentence(result: OfficerTimeResult) -> str:
     if result.measured_calls == 0:
-        return result.notes[-1] if len(result.notes) > 1 else "Officer time could not be measured."
+        date_only = [n for n in result.notes if "dates without times" in n]
+        return (
+            date_only[0]
+            if date_only
+            else "Officer time could not be measured: no call has both a start and a clear time."
+        )
     return (
         f"Officer time could be measured on {percent(result.measured_calls / result.calls)} of "
         f"calls; {result.rules.describe()}."
