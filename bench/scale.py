@@ -28,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ DISPOSITIONS = ["RTF", "NAT", "GOA", "UNF", None]
 THREADS = 2
 
 
-def _list(values: list[str | None]) -> str:
+def _list(values: Sequence[str | None]) -> str:
     return "[" + ", ".join("NULL" if v is None else f"'{v}'" for v in values) + "]"
 
 
