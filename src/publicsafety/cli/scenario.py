@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from typer.core import TyperGroup
 
 from publicsafety.analysis.change import ChangeResult, ChangeSpec, interrupted_time_series
 from publicsafety.analysis.change import sentences as change_sentences
@@ -28,7 +29,25 @@ from publicsafety.privacy import Suppressed
 from publicsafety.report import charts
 from publicsafety.report.export import publish, write_table
 
-scenario_app = typer.Typer(help="What-if scenarios: move calls to other responders and cost it.")
+
+class ScenarioGroup(TyperGroup):
+    """`publicsafety scenario FILE` runs the file (the same as `scenario run FILE`); named
+    subcommands (`diversion`, `run`) work as usual."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if (
+            args
+            and args[0] not in self.commands
+            and args[0].endswith(".toml")
+            and "run" in self.commands
+        ):
+            return "run", self.commands["run"], args
+        return super().resolve_command(ctx, args)
+
+
+scenario_app = typer.Typer(
+    cls=ScenarioGroup, help="What-if scenarios: move calls to other responders and cost it."
+)
 
 CityOpt = Annotated[str | None, typer.Option("--city", help="City (as in its profile).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
