@@ -51,6 +51,8 @@ class IngestResult:
     dates_sentinel: int = 0  # date values that were a "never happened" sentinel, read as missing
     bytes_replaced: int = 0  # bytes not valid in the file's encoding, kept as U+FFFD
     duplicate_headers: list[str] = field(default_factory=list)
+    # Raw values a value map without `default` did not match: column -> raw value -> rows.
+    unmapped: dict[str, dict[str, int]] = field(default_factory=dict)
     quarantine_file: str | None = None
     messages: list[str] = field(default_factory=list)
     placed: bool | None = None  # area ids assigned (None: not an event table or no areas code)
@@ -267,6 +269,11 @@ class _BatchLoader:
         if sentinels and good_rows.num_rows:
             got = run(con, good_rows, "good_rows", sentinels).fetchall()
             r.dates_sentinel += int(got[0][0] or 0)
+        unmapped = self.plan.unmapped_sql("good_rows")
+        if unmapped and good_rows.num_rows:
+            for col, value, n in run(con, good_rows, "good_rows", unmapped).fetchall():
+                per = r.unmapped.setdefault(col, {})
+                per[value] = per.get(value, 0) + int(n)
         if bad.num_rows:
             quarantine.insert_rows(con, bad, self.prof, r.load_id, self.file)
         if batch.bad:

@@ -78,6 +78,8 @@ class Plan:
         self.parsed: list[Parsed] = []
         self.missing: list[str] = []
         self.outputs: list[dict[str, str]] = []  # per output row: canonical -> SQL over stage
+        # Value-mapped columns whose raw values may fall outside the map: (column, t, condition).
+        self.unmapped: list[tuple[str, str, str]] = []
         common = self._specs(profile.columns)
         extra = self._special()
         if profile.rows:
@@ -165,11 +167,21 @@ class Plan:
             if t is None:
                 return "NULL"
             whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in vm.mapping.items())
-            mapped = (
-                f"CASE upper({t}) {whens} ELSE {lit(vm.default)} END" if whens else lit(vm.default)
-            )
+            keep = vm.default is None and vm.unmapped == "keep"
+            other = t if keep else lit(vm.default)
+            mapped = f"CASE upper({t}) {whens} ELSE {other} END" if whens else other
+            source = vm.source or spec.sources[0]
+            check = None
+            if vm.default is None:
+                keys = f"upper({t}) IN ({lits(vm.mapping)})" if vm.mapping else "FALSE"
+                cond = f"({t} IS NOT NULL AND NOT ({keys}))"
+                if vm.unmapped == "quarantine":
+                    # bad_sql fills {p} with str.format: braces in map keys must be doubled.
+                    check = cond.replace("{", "{{").replace("}", "}}")
+                elif col not in {u[0] for u in self.unmapped}:
+                    self.unmapped.append((col, t, cond))
             return self._add(Parsed(f"CASE WHEN {t} IS NULL THEN {lit(vm.missing)} ELSE {mapped} END",
-                                    None, vm.source or spec.sources[0], t, ""))  # fmt: skip
+                                    check, source, t, "is not in the value map"))  # fmt: skip
         if len(ts) > 1:
             t = f"nullif(concat_ws(' ', {', '.join(str(x) for x in ts)}), '')"
         else:
@@ -265,6 +277,12 @@ class Plan:
         hits = [f"CASE WHEN {self._sentinel(i)} THEN 1 ELSE 0 END"
                 for i, p in enumerate(self.parsed) if p.sentinel]  # fmt: skip
         return f"SELECT sum({' + '.join(hits)}) FROM ({self._qs(source)})" if hits else None
+
+    def unmapped_sql(self, source: str) -> str | None:
+        """SELECT of column, raw value, count for values of `source` that no value map matched."""
+        parts = [f"SELECT {lit(col)} AS col, {t} AS value, count(*) AS n FROM {source}"
+                 f" WHERE {cond} GROUP BY {t}" for col, t, cond in self.unmapped]  # fmt: skip
+        return " UNION ALL ".join(parts) if parts else None
 
     def bad_sql(self, source: str) -> str:
         """SELECT of the rows of `source` that go to quarantine: column, value, reason, raw."""

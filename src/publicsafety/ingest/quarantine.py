@@ -126,6 +126,17 @@ def messages(store: Store, result: IngestResult, prof: Profile) -> list[str]:
             f"{result.file} line {first:,}{col}: {what}. {like.capitalize()} moved to quarantine"
             f" ({where}). {_hint(reason, value, prof)}"
         )
+    for col, counts in sorted(result.unmapped.items()):
+        total = sum(counts.values())
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{v} x{n:,}" for v, n in top[:5]) + (", ..." if len(top) > 5 else "")
+        vm = prof.values.get(col)
+        kept = vm is not None and vm.unmapped == "keep"
+        then = "were kept as they are" if kept else "were read as missing"
+        fix = "" if kept else (f" Add them to [values.{col}] map, set a default, or set"
+                               ' unmapped = "keep" or "quarantine".')  # fmt: skip
+        out.append(f"{result.file}: {col}: {total:,} values not in the map ({shown}); they"
+                   f" {then}.{fix}")  # fmt: skip
     if result.bytes_replaced:
         out.append(
             f"{result.file}: {result.bytes_replaced:,} bytes are not valid {prof.read.encoding};"

@@ -33,6 +33,7 @@ PARSERS = frozenset(
         "share",
     }
 )
+UNMAPPED = ("null", "keep", "quarantine")
 FORMATS = frozenset({"csv", "parquet", "xlsx", "geojson", "shapefile"})
 # Canonical table each kind loads into; areas/population/budget have their own tables.
 TABLE_OF_KIND = {k.value: k.value for k in Kind}
@@ -64,11 +65,17 @@ class ValueMap:
     mapping: dict[str, str]  # keys upper-cased and trimmed
     default: str | None
     missing: str | None
+    # A raw value not in the map and no `default`: "null" (read as missing, counted), "keep"
+    # (the raw value passes through, so a crosswalk lists only differences) or "quarantine".
+    unmapped: str = "null"
 
     def lookup(self, raw: str | None) -> str | None:
         if raw is None or raw.strip() == "":
             return self.missing
-        return self.mapping.get(raw.strip().upper(), self.default)
+        key = raw.strip().upper()
+        if key in self.mapping or self.default is not None:
+            return self.mapping.get(key, self.default)
+        return raw.strip() if self.unmapped == "keep" else None
 
 
 @dataclass(frozen=True)
@@ -251,11 +258,20 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> Profile:
     values = {}
     for col, vm in data.get("values", {}).items():
         _check_columns([col], table, f"{where} [values]")
+        unmapped = vm.get("unmapped", "null")
+        if unmapped not in UNMAPPED:
+            raise ProfileError(
+                f"[values.{col}] unmapped = {unmapped!r} is not an option",
+                where=where,
+                fix='use "null" (read as missing), "keep" (pass the raw value through) or'
+                ' "quarantine"',
+            )
         values[col] = ValueMap(
             source=vm.get("from"),
             mapping={str(k).strip().upper(): v for k, v in vm.get("map", {}).items()},
             default=vm.get("default"),
             missing=vm.get("missing"),
+            unmapped=unmapped,
         )
     booleans = data.get("booleans", {})
     exclude = tuple(
@@ -268,7 +284,8 @@ def parse_profile(data: dict[str, Any], path: Path | None = None) -> Profile:
         for e in data.get("exclude", [])
     )
     rows = tuple(
-        {k: _spec(v, f"{where} [[rows]] {k}") for k, v in row.items()} for row in data.get("rows", [])
+        {k: _spec(v, f"{where} [[rows]] {k}") for k, v in row.items()}
+        for row in data.get("rows", [])
     )
     for row in rows:
         _check_columns(list(row), table, f"{where} [[rows]]")
