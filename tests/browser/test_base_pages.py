@@ -33,3 +33,12 @@ def test_security_headers(server) -> None:
     r = httpx.get(server.url + "/")
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_home_links_to_every_part_of_the_app(server, page) -> None:
+    page.goto(server.url + "/?lang=en")
+    for name, path in [("City dashboard", "/dashboard"), ("Neighbourhood assessment", "/assessment")]:
+        page.goto(server.url + "/?lang=en")
+        page.click(f"text={name}")
+        assert page.url.split("?")[0].endswith(path)
+        assert page.locator("h1").count() >= 1
