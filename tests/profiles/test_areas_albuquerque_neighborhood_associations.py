@@ -53,10 +53,6 @@ def test_codes_are_ids_and_names_are_association_names(store: Store) -> None:
     assert areas_at(store, -106.6698, 35.0962) == ["HOT", "OTA", "OTB"]
 
 
-@pytest.mark.xfail(
-    reason="ingest.areas.load_areas does not apply the profile's [[exclude]] rules yet",
-    strict=True,
-)
 def test_coalitions_and_notify_lists_are_quarantined(loaded: Store) -> None:
     reasons = loaded.con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1").fetchall()
     assert reasons == [(EXCLUDED, 13)]

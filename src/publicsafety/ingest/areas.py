@@ -184,6 +184,23 @@ def _population(value: object) -> tuple[float | None, str | None]:
         return None, f"population {value!r} is not a number"
 
 
+def _exclude(feat: geo.Feature, profile: Profile) -> None:
+    """Mark a feature a profile's [[exclude]] rule matches; the rule wins over other problems,
+    as for CSV rows (excluded features often hold junk)."""
+    folded = {str(k).strip().lower(): k for k in feat.properties}
+    for rule in profile.exclude:
+        key = rule.column if rule.column in feat.properties else folded.get(rule.column.lower())
+        value = feat.properties.get(key) if key is not None else None
+        text = None if value is None else str(value).strip().upper()
+        if rule.values:
+            hit = text in {v.strip().upper() for v in rule.values}
+        else:
+            hit = text not in {v.strip().upper() for v in rule.not_values}
+        if hit:
+            feat.problem, feat.problem_column = rule.reason, key or rule.column
+            return
+
+
 def load_areas(
     store: Store, path: Path | str, profile: Profile, load_id: int
 ) -> tuple[int, int, int]:
@@ -211,6 +228,7 @@ def load_areas(
     bad: list[geo.Feature] = []
     for feat in found.features:
         pop = None
+        _exclude(feat, profile)
         if feat.problem is None and pop_field:
             pop, problem = _population(feat.properties.get(pop_field))
             if problem:
