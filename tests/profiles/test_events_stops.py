@@ -143,6 +143,17 @@ def test_nyc_sqf_2016_bom_crlf_blank_last_row_and_hispanic_codes(store: Store) -
         Race.WHITE: 1270,
     }
     assert counts(store, "subject_sex") == {Sex.FEMALE: 896, Sex.MALE: 11450, Sex.UNKNOWN: 58}
+    # Unpadded MDDYYYY and HHMM (pad = 8, pad = 4): line 2 is 2072016 at 100, line 3 2182016 at 30.
+    assert one(store, "SELECT date, time, stopped_at FROM stops WHERE source_line = 2") == (
+        date(2016, 2, 7), time(1, 0), datetime(2016, 2, 7, 1, 0))  # fmt: skip
+    assert one(store, "SELECT stopped_at FROM stops WHERE source_line = 3") == (
+        datetime(2016, 2, 18, 0, 30),)  # fmt: skip
+    assert one(
+        store,
+        "SELECT count(*) FILTER (WHERE year(date) = 2016 AND stopped_at IS NOT NULL"
+        " AND CAST(stopped_at AS DATE) = date AND CAST(stopped_at AS TIME) = time),"
+        " min(date), max(date) FROM stops",
+    ) == (12404, date(2016, 1, 1), date(2016, 12, 31))
     # Blank fields are one space: read as missing (351 stops without coordinates, 34 ages).
     assert one(
         store,

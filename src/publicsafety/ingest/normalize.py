@@ -182,19 +182,23 @@ class Plan:
                     self.unmapped.append((col, t, cond))
             return self._add(Parsed(f"CASE WHEN {t} IS NULL THEN {lit(vm.missing)} ELSE {mapped} END",
                                     check, source, t, "is not in the value map"))  # fmt: skip
-        if len(ts) > 1:
-            t = f"nullif(concat_ws(' ', {', '.join(str(x) for x in ts)}), '')"
-        else:
-            t = str(ts[0])
+        raw = _joined([str(x) for x in ts])
+        if spec.pad:
+            # lpad alone would cut a longer value to the width: pad only shorter ones.
+            ts = [f"(CASE WHEN length({x}) < {n} THEN lpad({x}, {n}, '0') ELSE {x} END)"
+                  if n else x for x, n in zip(ts, spec.pad, strict=True)]  # fmt: skip
+        t = _joined([str(x) for x in ts])
         ctype = self.types.get(col, "VARCHAR")
         parse = spec.parse if spec.parse != "text" else DEFAULT_PARSE.get(ctype, "text")
         expr = self._parse(parse, t, spec, ctype)
-        check = None if parse == "text" or spec.optional else f"({t} IS NOT NULL AND {{p}} IS NULL)"
+        check = (
+            None if parse == "text" or spec.optional else f"({raw} IS NOT NULL AND {{p}} IS NULL)"
+        )
         source = " + ".join(spec.sources)
         if parse == "share" and spec.of:
             source += f" (share of {spec.of})"
         sentinel = parse in ("date", "datetime") and bool(self.opts.date_sentinels)
-        return self._add(Parsed(expr, check, source, t, REASONS.get(parse, ""), sentinel))
+        return self._add(Parsed(expr, check, source, raw, REASONS.get(parse, ""), sentinel))
 
     def _add(self, parsed: Parsed) -> str:
         self.parsed.append(parsed)
@@ -322,6 +326,11 @@ class Plan:
             quoted = f"{lit(q)} || replace({c}, {lit(q)}, {lit(q + q)}) || {lit(q)}"
             parts.append(f"CASE WHEN {needs} THEN {quoted} ELSE {c} END")
         return f"concat_ws({lit(d)}, {', '.join(parts)})"
+
+
+def _joined(ts: list[str]) -> str:
+    """One text value from one or more source columns, space-separated."""
+    return ts[0] if len(ts) == 1 else f"nullif(concat_ws(' ', {', '.join(ts)}), '')"
 
 
 def _case(pairs: list[tuple[str, str]]) -> str:

@@ -53,6 +53,9 @@ class ColumnSpec:
     of: str | None = None  # for parse = "share": the total column
     scale: float = 1.0
     optional: bool = False  # unparseable values become NULL (counted) instead of quarantining
+    # Left-pad each source's text with zeros to this width before parsing (one per source; 0 =
+    # none): compact dates and times written without leading zeros, like MDDYYYY or HMM.
+    pad: tuple[int, ...] = ()
 
     @property
     def source(self) -> str | None:
@@ -195,6 +198,13 @@ def _spec(value: Any, where: str) -> ColumnSpec:
         )
     if not sources and "const" not in value:
         raise ProfileError(f"{where}: give `from` (source column) or `const`")
+    pad = value.get("pad", 0)
+    pads = tuple(pad) if isinstance(pad, list) else (pad,) * len(sources)
+    if len(pads) != len(sources) or not all(isinstance(n, int) and n >= 0 for n in pads):
+        raise ProfileError(
+            f"{where}: pad = {pad!r} is not a width",
+            fix="give one whole number (pad = 8) or one per source column (pad = [8, 4])",
+        )
     return ColumnSpec(
         sources=sources,
         parse=parse,
@@ -203,6 +213,7 @@ def _spec(value: Any, where: str) -> ColumnSpec:
         of=value.get("of"),
         scale=float(value.get("scale", 1.0)),
         optional=bool(value.get("optional", False)),
+        pad=pads if any(pads) else (),
     )
 
 
