@@ -90,7 +90,7 @@ def test_analyze_budget_writes_tables_charts_and_text(workspace: Path) -> None:
     assert sum(float(r["amount"]) for r in seattle) == 409_111_840
     # Cost of service: New Orleans has timed calls; categories with 1-10 calls are withheld.
     cost = {r["category"]: r for r in rows(out / "new_orleans" / "cost_of_service.csv")}
-    assert cost["violent_crime"]["calls"] == "1852.0"
+    assert cost["violent_crime"]["calls"] == "1852"
     assert cost["administrative"]["calls"] == "suppressed"  # 3 calls
     text = (out / "summary.txt").read_text(encoding="utf-8")
     assert "In fiscal year 2019, Albuquerque budgeted $197,141,000 for police" in text

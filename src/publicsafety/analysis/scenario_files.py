@@ -260,16 +260,17 @@ def _program(path: Path, data: dict[str, Any], i: int) -> Program:
     return program
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Read a scenario file; a ScenarioError names the key and says how to fix any mistake."""
+def read_scenario_toml(path: Path | str, examples_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """Read a scenario TOML file given by path or by the name of a shipped example; a missing
+    file or bad TOML is a ScenarioError that says how to fix it."""
     path = Path(path)
-    if not path.exists() and (EXAMPLES_DIR / path.name).exists():
-        path = EXAMPLES_DIR / path.name
+    if not path.exists() and (examples_dir / path.name).exists():
+        path = examples_dir / path.name
     try:
         with open(path, "rb") as f:
-            data = tomllib.load(f)
+            return path, tomllib.load(f)
     except FileNotFoundError as exc:
-        examples = ", ".join(sorted(p.name for p in EXAMPLES_DIR.glob("*.toml")))
+        examples = ", ".join(sorted(p.name for p in examples_dir.glob("*.toml")))
         raise ScenarioError(
             "no such scenario file",
             where=str(path),
@@ -281,6 +282,11 @@ def load_scenario(path: Path | str) -> Scenario:
             where=path.name,
             fix="check quotes, brackets and commas on that line",
         ) from exc
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read a scenario file; a ScenarioError names the key and says how to fix any mistake."""
+    path, data = read_scenario_toml(path, EXAMPLES_DIR)
     top = _Reader(path, data, "")
     head = _Reader(path, top.need("scenario", dict), "scenario.")
     cost = _Reader(path, top.need("officer_cost", dict), "officer_cost.")

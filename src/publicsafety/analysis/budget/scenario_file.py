@@ -6,11 +6,11 @@ the file, the key and how to fix it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publicsafety.analysis.scenario_files import read_scenario_toml
 from publicsafety.errors import ScenarioError, Where
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -120,21 +120,7 @@ def _fail(path: Path, key: str, what: str, fix: str) -> ScenarioError:
 
 def load_reallocation(path: Path | str) -> Reallocation:
     """Read a reallocation file (a path, or the name of an example in analysis/budget/examples)."""
-    path = Path(path)
-    if not path.exists() and (EXAMPLES_DIR / path.name).exists():
-        path = EXAMPLES_DIR / path.name
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError as exc:
-        names = ", ".join(sorted(p.name for p in EXAMPLES_DIR.glob("*.toml")))
-        raise ScenarioError(
-            "no such scenario file", where=str(path), fix=f"give a path or an example: {names}"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(
-            f"not valid TOML: {exc}", where=path.name, fix="check quotes, brackets and commas"
-        ) from exc
+    path, data = read_scenario_toml(path, EXAMPLES_DIR)
     top = _Table(path, data, "")
     head = _Table(path, top.get("reallocation", dict, None) or _missing(path), "reallocation.")
     diversion = head.get("diversion", str)
