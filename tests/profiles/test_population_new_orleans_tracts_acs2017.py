@@ -6,7 +6,6 @@ import pytest
 from tests.conftest import real_data
 
 from publicsafety.engine import Store
-from publicsafety.errors import InputError
 from publicsafety.ingest import ingest_file
 
 pytestmark = pytest.mark.real_data
@@ -14,11 +13,6 @@ PROFILE = "new_orleans_population_tracts_acs2017"
 FILE = ("new_orleans_census_tracts_geo", "tracts.shp")
 
 
-@pytest.mark.xfail(
-    reason="ingest has no table reader for a shapefile's .dbf attributes (population kind)",
-    raises=InputError,
-    strict=True,
-)
 def test_acs_counts_per_tract(store: Store) -> None:
     result = ingest_file(store, real_data(*FILE), PROFILE)
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (148, 148, 0)

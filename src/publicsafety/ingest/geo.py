@@ -153,7 +153,7 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
     return merged if isinstance(merged, Polygon | MultiPolygon) else None
 
 
-def _dbf_encoding(shp: Path) -> str:
+def dbf_encoding(shp: Path) -> str:
     cpg = shp.with_suffix(".cpg")
     if not cpg.exists():
         return "utf-8"
@@ -171,7 +171,7 @@ def _read_shapefile(path: Path, crs: str | None) -> tuple[list[dict[str, Any]], 
     source_crs = crs or (
         prj.read_text(encoding="utf-8", errors="replace") if prj.exists() else None
     )
-    encoding = _dbf_encoding(path)
+    encoding = dbf_encoding(path)
     try:
         reader = shapefile.Reader(str(path), encoding=encoding)
     except (shapefile.ShapefileException, OSError) as exc:

@@ -1,4 +1,4 @@
-"""One reader interface over CSV, Parquet and XLSX: a header and batches of text rows.
+"""One reader interface over CSV, Parquet, XLSX and shapefile .dbf tables: a header and batches of text rows.
 
 Every reader hands ingest the same thing: Arrow tables of text columns c0..cN with `__rec` (the
 record number) and `__line` (where the record starts: the physical line for CSV, the sheet row
@@ -196,6 +196,62 @@ class XlsxBatches:
         self.book.close()
 
 
+class DbfBatches:
+    """The attribute table (.dbf) of a shapefile, for tables such as population counts kept
+    beside boundaries; a record's line is its record number (1 = first)."""
+
+    def __init__(self, path: Path, prof: Profile) -> None:
+        import shapefile
+
+        from publicsafety.ingest.geo import dbf_encoding
+
+        self.path = path.with_suffix(".dbf")
+        # The .cpg beside the shapefile names the encoding; without one, the profile's.
+        has_cpg = path.with_suffix(".cpg").exists()
+        self.encoding = dbf_encoding(path) if has_cpg else prof.read.encoding
+        try:
+            self.file = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            raise InputError(
+                f"cannot open the attribute table: {exc}",
+                where=str(self.path),
+                fix="a shapefile's .dbf must sit beside its .shp with the same name",
+            ) from exc
+        self.reader = shapefile.Reader(dbf=self.file, encoding=self.encoding)
+        names = [f[0] for f in self.reader.fields[1:]]
+        self.header: list[str] | None
+        self.header, self.duplicates = unique_names(names) if names else (None, [])
+        self.line = 0
+
+    position = 0
+    replaced = 0
+
+    def batches(self, on_progress: Callable[[], None]) -> Iterator[Batch]:
+        import shapefile
+
+        assert self.header is not None
+        cols: list[list[str]] = [[] for _ in self.header]
+        try:
+            for rec in self.reader.iterRecords():
+                self.line += 1
+                for i, v in enumerate(rec):
+                    cols[i].append(_cell(v))
+        except (UnicodeDecodeError, shapefile.ShapefileException) as exc:
+            raise InputError(
+                f"the attribute table is not {self.encoding}: {exc}",
+                where=f"{self.path}, record {self.line + 1}",
+                fix="write the right encoding (for example ISO-8859-1) into the .cpg file",
+            ) from exc
+        lines = list(range(1, self.line + 1))
+        # Attribute tables are small (one row per area): one batch.
+        yield Batch(_table(cols, lines, lines))
+        on_progress()
+
+    def close(self) -> None:
+        self.reader.close()
+        self.file.close()
+
+
 _DONE = object()
 
 
@@ -249,8 +305,10 @@ def open_reader(path: Path, prof: Profile) -> BatchReader:
         return ParquetBatches(path, prof)
     if fmt == "xlsx":
         return XlsxBatches(path, prof)
+    if fmt == "shapefile":
+        return DbfBatches(path, prof)
     raise InputError(
         f"read.format {fmt!r} is not a table format",
         where=str(prof.path or prof.name),
-        fix="geojson and shapefile are for kind = 'areas'; use csv, parquet or xlsx here",
+        fix="geojson is for kind = 'areas'; use csv, parquet, xlsx or shapefile (its .dbf) here",
     )
