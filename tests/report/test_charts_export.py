@@ -61,3 +61,16 @@ def test_only_hidden_cells_read_suppressed(tmp_path) -> None:
     text = write_table(res, tmp_path / "t", ["calls"])[0].read_text().splitlines()
     # a: calls hidden (small), rank missing in the data; b: complement hidden; c: shown.
     assert text[1:] == ["a,suppressed,", "b,suppressed,1", "c,50,2"]
+
+
+def test_hours_of_a_day_axis_shows_clock_times_not_a_year() -> None:
+    df = pd.DataFrame(
+        {
+            "time": pd.Timestamp("2024-01-01") + pd.to_timedelta(range(24), unit="h"),
+            "calls": range(24),
+        }
+    )
+    svg = line_chart(
+        df, x="time", y="calls", title="By hour", source="Sample City", x_format="%H:%M"
+    )
+    assert "06:00" in svg and ">2024<" not in svg

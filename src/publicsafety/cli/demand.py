@@ -185,6 +185,7 @@ def _charts(public: Mapping[str, pd.DataFrame], folder: Path, source: str) -> li
             title="Calls per week by hour of the day, each day of the week",
             source=source,
             y_title="calls per week",
+            x_format="%H:%M",
         )
         out.append(write_svg(svg, folder / "hour_of_week.svg"))
     monthly = public["by_month"]

@@ -138,10 +138,13 @@ def line_chart(
     subtitle: str | None = None,
     width: int = 520,
     height: int = 260,
+    x_format: str | None = None,
 ) -> str:
-    """A line chart; several series differ by colour and dash pattern."""
+    """A line chart over time; several series differ by colour and dash pattern. `x_format` is a
+    time format for the axis labels (e.g. "%H:%M" for hours of a day)."""
+    axis = alt.Axis(format=x_format, labelOverlap=True) if x_format else alt.Axis(labelOverlap=True)
     enc: dict[str, Any] = {
-        "x": alt.X(f"{x}:T", title=None),
+        "x": alt.X(f"{x}:T", title=None, axis=axis),
         "y": alt.Y(f"{y}:Q", title=y_title or y),
     }
     if series:
