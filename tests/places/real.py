@@ -1,9 +1,7 @@
 """Real city stores for the places tests, loaded once per test module through the real profiles.
 
-New Orleans' tract ACS attributes sit in the tract shapefile's .dbf, which ingest cannot read as
-a population table yet (tests/profiles/test_population_new_orleans_tracts_acs2017.py is an xfail),
-so `add_tract_population` writes the profile's columns (B01003_001 total, B17001_002 below
-poverty) into `population` here, read from the .dbf in place.
+New Orleans' tract ACS counts come from the tract shapefile's .dbf through the
+new_orleans_population_tracts_acs2017 profile.
 """
 
 from __future__ import annotations
@@ -11,12 +9,12 @@ from __future__ import annotations
 from publicsafety.engine import Store, memory_store
 from publicsafety.ingest import ingest_file
 from publicsafety.ingest.areas import place_by_attribute
-from publicsafety.ingest.geo import read_polygons
 from tests.conftest import real_data
 
 NOLA = {
     "new_orleans_zones": ("new_orleans_police_zones_geo", "NOPD_Police_Zones.shp"),
     "new_orleans_tracts": ("new_orleans_census_tracts_geo", "tracts.shp"),
+    "new_orleans_population_tracts_acs2017": ("new_orleans_census_tracts_geo", "tracts.shp"),
     "new_orleans_neighborhoods": ("new_orleans_neighborhoods_geo", "neighborhoods.geojson"),
     "new_orleans_population_neighborhoods_2018": (
         "new_orleans_neighborhood_profiles_datacenter_2020",
@@ -64,26 +62,9 @@ def load(store: Store, files: dict[str, tuple[str, str]]) -> None:
         ingest_file(store, real_data(*parts), profile)
 
 
-def add_tract_population(store: Store) -> None:
-    path = real_data("new_orleans_census_tracts_geo", "tracts.shp")
-    rows = []
-    for f in read_polygons(path, id_field="GEOID").features:
-        p = f.properties
-        rows.append((f.id, "total", "total", float(p["B01003_001"])))
-        rows.append((f.id, "poverty", "below_poverty", float(p["B17001_002"])))
-    store.con.executemany(
-        """INSERT INTO population (city, load_id, row_id, source_file, source_line, area_set,
-        area_id, dimension, "group", "count", year, source)
-        VALUES ('New Orleans', 0, 0, 'tracts.dbf', 0, 'tracts_2010', ?, ?, ?, ?, 2017,
-        'ACS 2013-2017 5-year')""",
-        rows,
-    )
-
-
 def new_orleans() -> Store:
     store = memory_store(threads=1)
     load(store, NOLA)
-    add_tract_population(store)
     return store
 
 

@@ -51,7 +51,16 @@ def test_tract_acs_attributes_match_the_dbf_sums(nola: Store) -> None:
             GROUP BY 1"""
         ).fetchall()
     )
-    assert got == {"total": 319_354, "below_poverty": 79_954}
+    assert got == {
+        "total": 319_354,
+        "white": 95_127,
+        "black": 190_837,
+        "native american": 409,
+        "asian/pacific islander": 9_366,
+        "other": 831,
+        "hispanic": 17_750,
+        "below_poverty": 79_954,
+    }
 
 
 def test_stops_by_zone_letter_placed_and_unplaced(letters: PlacesReport) -> None:
