@@ -54,3 +54,12 @@ def test_first_and_largest_lines(loaded: Store) -> None:
     assert largest == ("Emergency (911) Response Services", 120_329_345, 721)
     sworn = loaded.con.execute("SELECT sum(sworn_fte), count(sworn_fte) FROM budget").fetchone()
     assert sworn == (1497, 51)
+    # fte = Civilian FTE + Sworn FTE (parse = "sum"): 590 civilian + 1,497 sworn on 51 lines;
+    # the two cost pools say N/A in both and stay missing.
+    fte = loaded.con.execute(
+        "SELECT sum(fte), count(fte), sum(fte - sworn_fte) FROM budget"
+    ).fetchone()
+    assert fte == (2087, 51, 590)
+    assert loaded.con.execute(
+        "SELECT fte FROM budget WHERE program = 'Emergency (911) Response Services'"
+    ).fetchone() == (736,)

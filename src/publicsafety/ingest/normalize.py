@@ -31,7 +31,11 @@ REASONS = {
     "time": "is not a time",
     "wkt_x": "is not a WKT point",
     "wkt_y": "is not a WKT point",
+    "sum": "is not a number",
+    "fiscal_year": "is not a fiscal year",
 }
+# A fiscal year: 2019, FY2019, "2007/8", "FY 2018-19", "1999/00", "2018-2019" (group e: its end).
+FISCAL_YEAR = r"'^(?i)(?:FY\s*)?(\d{4})(?:\s*[-/–]\s*(\d{1,4}))?$'"
 # The value column of each wide-to-long output row: a row without it is not written.
 VALUE_COLUMN = {"population": "count", "budget": "amount"}
 
@@ -183,6 +187,8 @@ class Plan:
             return self._add(Parsed(f"CASE WHEN {t} IS NULL THEN {lit(vm.missing)} ELSE {mapped} END",
                                     check, source, t, "is not in the value map"))  # fmt: skip
         raw = _joined([str(x) for x in ts])
+        if spec.parse == "sum":
+            return self._sum(col, spec, [str(x) for x in ts], raw)
         if spec.pad:
             # lpad alone would cut a longer value to the width: pad only shorter ones.
             ts = [f"(CASE WHEN length({x}) < {n} THEN lpad({x}, {n}, '0') ELSE {x} END)"
@@ -199,6 +205,22 @@ class Plan:
             source += f" (share of {spec.of})"
         sentinel = parse in ("date", "datetime") and bool(self.opts.date_sentinels)
         return self._add(Parsed(expr, check, source, raw, REASONS.get(parse, ""), sentinel))
+
+    def _sum(self, col: str, spec: ColumnSpec, ts: list[str], raw: str) -> str:
+        """The sum of several number columns (civilian + sworn FTE): NULL only when all are
+        missing; a value present in any of them that is not a number quarantines the row."""
+        nums = [_number(t) for t in ts]
+        total = " + ".join(f"coalesce({n}, 0)" for n in nums)
+        present = " OR ".join(f"{t} IS NOT NULL" for t in ts)
+        expr = f"(CASE WHEN {present} THEN {total} END)"
+        bad = " OR ".join(
+            f"({t} IS NOT NULL AND {n} IS NULL)" for t, n in zip(ts, nums, strict=True)
+        )
+        check = None if spec.optional else f"({bad})".replace("{", "{{").replace("}", "}}")
+        if spec.optional:
+            # An optional sum reads an unparseable part as missing, like any optional column.
+            expr = f"(CASE WHEN {bad} THEN NULL ELSE {expr} END)"
+        return self._add(Parsed(expr, check, " + ".join(spec.sources), raw, REASONS["sum"]))
 
     def _add(self, parsed: Parsed) -> str:
         self.parsed.append(parsed)
@@ -230,6 +252,15 @@ class Plan:
             return (f"(CASE WHEN {t} LIKE '%E+%' AND regexp_full_match({t}, {rx}) THEN {m}.i || {m}.f || 'E' ||"
                     f" lpad(CAST(CAST({m}.e AS INTEGER) - length({m}.f) AS VARCHAR), 2, '0')"
                     f" ELSE {t} END)")  # fmt: skip
+        if parse == "fiscal_year":
+            m = f"regexp_extract({t}, {FISCAL_YEAR}, ['s', 'e'])"
+            start, end = f"TRY_CAST({m}.s AS INTEGER)", f"TRY_CAST({m}.e AS INTEGER)"
+            # A short end year takes the start's leading digits ("2007/8" -> 2008) and rolls
+            # over a century or decade when it would not come after the start ("1999/00" -> 2000).
+            unit = f"CAST(pow(10, length({m}.e)) AS INTEGER)"
+            base = f"({start} // {unit} * {unit} + {end})"
+            return (f"(CASE WHEN {m}.e = '' THEN {start} WHEN length({m}.e) = 4 THEN {end}"
+                    f" WHEN {base} <= {start} THEN {base} + {unit} ELSE {base} END)")  # fmt: skip
         if parse in ("wkt_x", "wkt_y"):
             rx = r"'^(?i)\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$'"
             return f"TRY_CAST(regexp_extract({t}, {rx}, {1 if parse == 'wkt_x' else 2}) AS DOUBLE)"

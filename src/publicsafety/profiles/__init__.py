@@ -31,6 +31,8 @@ PARSERS = frozenset(
         "wkt_x",
         "wkt_y",
         "share",
+        "sum",
+        "fiscal_year",
     }
 )
 UNMAPPED = ("null", "keep", "quarantine")
