@@ -124,13 +124,18 @@ def test_place_counts_identical(
 
 
 def test_engine_url_runs_the_workspace_on_spark(
-    duck: Store, on_spark: tuple[Store, PlaceSummary], tmp_path: Path
+    duck: Store,
+    on_spark: tuple[Store, PlaceSummary],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The workspace's store file, as ingest would have left it.
     duck.con.execute(f"ATTACH '{settings(tmp_path).store_path}' AS ws")
     duck.con.execute("COPY FROM DATABASE memory TO ws")
     duck.con.execute("DETACH ws")
-    store = open_store(tmp_path, engine_url=spark.LOCAL_URL)
+    # Chosen by the setting, as a user would: PUBLICSAFETY_ENGINE=pyspark://local.
+    monkeypatch.setenv("PUBLICSAFETY_ENGINE", spark.LOCAL_URL)
+    store = open_store(tmp_path)
     assert not store.is_duckdb
     assert (tmp_path / "spark").is_dir()
     got = portable.demand_by(store, SCOPE, "category")

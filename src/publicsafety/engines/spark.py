@@ -112,7 +112,8 @@ def open_local(cfg: Settings) -> Store:
     """The workspace's store on Spark local mode: its tables copied to Parquet under the
     workspace (folder `spark`), then read by Spark. Ingest still needs the DuckDB store."""
     spark = session()
-    with open_store(cfg.workspace, read_only=True) as duck:
+    # An explicit DuckDB URL: PUBLICSAFETY_ENGINE may name Spark, which would lead back here.
+    with open_store(cfg.workspace, engine_url=f"duckdb://{cfg.store_path}", read_only=True) as duck:
         copy_tables(duck, spark, cfg.workspace / "spark")
     return spark_store(spark, cfg)
 
