@@ -82,4 +82,5 @@ def test_adjusted_file_keeps_adopted_and_actual(store: Store) -> None:
         [UNSIMPLIFIED],
     ).fetchone()
     assert q[:2] == (5, "Adopted.Actual...Simplified")
-    assert q[2].startswith("California,Anaheim Police Department ,Amended,,168787727,")
+    # raw is the file's own text, quotes and all.
+    assert q[2].startswith('"California","Anaheim Police Department ","Amended","",168787727,')

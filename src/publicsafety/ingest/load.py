@@ -217,6 +217,9 @@ def _load_rows(
         for batch in prefetch(reader.batches(tick)):
             loader.load(batch)
         result.bytes_replaced = reader.replaced
+        if loader.rebuilt:
+            rows = pa.concat_tables(loader.rebuilt)
+            quarantine.keep_verbatim(store.con, path, prof, result.load_id, rows)
     finally:
         reader.close()
     if progress:
@@ -238,6 +241,7 @@ class _BatchLoader:
         self.outputs = [{k: v for k, v in o.items() if k in names or k in ("x", "y", "city")}
                         for o in plan.outputs]  # fmt: skip
         self.per_record = max(1, len(self.outputs))
+        self.rebuilt: list[pa.Table] = []  # (line, raw) of quarantined CSV rows
         self.base = int(_scalar(store, f'SELECT coalesce(max(row_id), 0) FROM "{table}"'))
         self.lon = "lng" if "lng" in names else "lon"
         self.xy = "x" in self.outputs[0] and "y" in self.outputs[0]
@@ -276,6 +280,10 @@ class _BatchLoader:
                 per[value] = per.get(value, 0) + int(n)
         if bad.num_rows:
             quarantine.insert_rows(con, bad, self.prof, r.load_id, self.file)
+            if self.prof.read.format == "csv":
+                # Their raw is rebuilt from fields; the file's own text replaces it after the load.
+                line, raw = bad.column("__line"), bad.column("raw")
+                self.rebuilt.append(pa.table({"line": line, "raw": raw}))
         if batch.bad:
             quarantine.insert_bad(con, batch.bad, self.prof, r.load_id, self.file)
 

@@ -348,7 +348,11 @@ class Plan:
         )
 
     def _raw_sql(self) -> str:
-        """The raw record rebuilt from its fields (quoted where needed), for quarantine."""
+        """The raw record rebuilt from its fields (quoted where needed), for quarantine.
+
+        For CSV files the load then swaps in the record's own text from the file
+        (`quarantine.keep_verbatim`); for Parquet, XLSX and .dbf tables this rebuilt line (cells
+        as text, joined with read.delimiter) is what `raw` holds."""
         q, d = self.opts.quote, self.opts.delimiter
         parts = []
         for i in range(len(self.header)):
