@@ -17,7 +17,7 @@ from publicsafety.engines import portable
 from publicsafety.errors import StoreError
 from tests.demand.real import load
 
-pytestmark = pytest.mark.real_data
+pytestmark = [pytest.mark.real_data, pytest.mark.xdist_group("engines_portable")]
 CITY = "New Orleans"
 SCOPES = {
     "first half": Scope(CITY, since=date(2022, 1, 1), until=date(2022, 7, 1)),

@@ -26,6 +26,8 @@ from tests.demand.real import load
 pytestmark = [
     pytest.mark.spark,
     pytest.mark.real_data,
+    # One worker runs the whole module under `pytest -n 2 --dist loadgroup`: one SparkSession.
+    pytest.mark.xdist_group("spark"),
     # pyspark 4.0's Arrow conversion passes pandas 3 a deprecated keyword; nothing of ours.
     pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning"),
 ]
