@@ -150,7 +150,9 @@ def messages(store: Store, result: IngestResult, prof: Profile) -> list[str]:
     """One message per kind of problem, and the reason counts on `result`."""
     rows = store.con.execute(
         "SELECT reason, count(*) AS n, min(source_line) AS first,"
-        " arg_min(value, source_line), arg_min(column_name, source_line), arg_min(raw, source_line)"
+        # arg_min skips NULL arguments: coalesce keeps the value on the first row's own line.
+        " arg_min(coalesce(value, ''), source_line), arg_min(coalesce(column_name, ''), source_line),"
+        " arg_min(coalesce(raw, ''), source_line)"
         " FROM quarantine WHERE load_id = ? GROUP BY reason ORDER BY n DESC, reason",
         [result.load_id],
     ).fetchall()
@@ -162,7 +164,9 @@ def messages(store: Store, result: IngestResult, prof: Profile) -> list[str]:
         if column and reason.startswith(f"{column}: "):
             what = f'"{value}" {reason.split(": ", 1)[1]}'  # a value that did not parse
         elif column:
-            what = f'"{value}": {reason}'  # a row excluded by a profile rule
+            # A row excluded by a profile rule; a missing value prints as (empty), not None.
+            shown = f'"{value}"' if value is not None and value.strip() else "(empty)"
+            what = f"{shown}: {reason}"
         else:
             what = reason
         like = "this row was" if n == 1 else f"{n:,} rows like this were"
