@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,7 +60,7 @@ def test_csv_download_matches_the_table(server: LiveServer, page: Any) -> None:
         download.suggested_filename
         == "sample_city_calls_by_category_year_2025_area_set_neighborhoods.csv"
     )
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert [rows[0]["category"], f"{int(rows[0]['calls']):,}"] == shown
 
 
