@@ -68,7 +68,8 @@ def python_records(data: bytes, ncols: int) -> list[int]:
         if not header_done:
             header_done = True
             continue
-        blank = all(f == "" for f in row) and (len(row) == ncols or row == [])
+        # Every field empty or white space, whatever the field count: blank, not a record.
+        blank = all(not f.strip(" \t\r\n") for f in row)
         if not blank:
             starts.append(begin)
     return starts

@@ -301,8 +301,8 @@ CASES = [
         },
         # datestop is MDDYYYY without zero-padding (2072016): DuckDB's strptime reads only the
         # October-December stops. The draft says so beside the mapping; the rest is quarantined.
-        loaded=2592,
-        read_rows=12405,
+        loaded=2591,
+        read_rows=12404,  # the last row, only spaces, is blank: not read as a record
     ),
 ]
 

@@ -3,7 +3,8 @@
 pyarrow's streaming reader parses; we count. Every record is either a row of a batch or a bad
 record (wrong number of fields, unclosed quote) handed back with its line and verbatim text, so
 ingest can check rows read = rows loaded + rows quarantined with a count of its own. Records whose
-every field is empty (blank lines, `,,,`) hold no data: they are counted apart as blank.
+every field is empty or white space (blank lines, `,,,`, ` , , `) hold no data: they are counted
+apart as blank.
 Line numbers are physical lines (1 = the header): a record starts one line after the previous
 record plus the line breaks inside its quoted values.
 """
@@ -11,6 +12,7 @@ record plus the line breaks inside its quoted values.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,7 +165,7 @@ class CsvReader:
                 quoted_strings_can_be_null=False,
             ),
         )
-        state = _Cursor(1, self.header.lines + 1, self.opts.quote)
+        state = _Cursor(1, self.header.lines + 1, self.opts.quote, self.opts.delimiter)
         held: Batch | None = None
         for rb in reader:
             batch = state.place(pa.Table.from_batches([rb]), invalid, ncols)
@@ -177,7 +179,9 @@ class CsvReader:
             held = Batch(pa.table({**{n: pa.array([], pa.string()) for n in names},
                                    "__rec": pa.array([], pa.int64()),
                                    "__line": pa.array([], pa.int64())}))  # fmt: skip
+        tail, spaced = _drop_blank(tail, self.opts.quote, self.opts.delimiter)
         held.bad.extend(tail)
+        held.blank += spaced
         yield self._check_last(held, ncols)
 
     def _check_last(self, batch: Batch, ncols: int) -> Batch:
@@ -213,6 +217,9 @@ def unclosed_reason(line: int, text: str) -> str:
     )
 
 
+_SPACE_BYTES = np.array([9, 10, 13, 32], dtype=np.uint8)  # tab, line feed, return, space
+
+
 @dataclass
 class _Cursor:
     """Where the reader is: the next record number and the line it starts on."""
@@ -220,6 +227,7 @@ class _Cursor:
     next_record: int
     next_line: int
     quote: str
+    delimiter: str = ","
 
     def place(self, table: pa.Table, invalid: list[tuple[int, str, int]], ncols: int) -> Batch:
         n = table.num_rows
@@ -247,6 +255,7 @@ class _Cursor:
         spans = np.ones(len(numbers), dtype=np.int64)
         valid_spans = np.ones(n, dtype=np.int64)
         lengths = np.zeros(n, dtype=np.int64)
+        spaces = np.ones(n, dtype=bool)  # every field empty or starting with white space
         for col in table.columns:
             arr = col.combine_chunks()
             br = _breaks(arr)
@@ -255,7 +264,14 @@ class _Cursor:
             offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[
                 arr.offset : arr.offset + n + 1
             ]
-            lengths += np.diff(offsets)
+            size = np.diff(offsets)
+            lengths += size
+            data = arr.buffers()[2]
+            if data is not None and data.size:
+                first = np.frombuffer(data, dtype=np.uint8)[np.minimum(offsets[:-1], data.size - 1)]
+                spaces &= (size == 0) | np.isin(first, _SPACE_BYTES)
+            else:
+                spaces &= size == 0
         spans[~is_bad] = valid_spans
         bad_text = {p[0]: p for p in mine}
         bad_idx = np.nonzero(is_bad)[0]
@@ -263,7 +279,12 @@ class _Cursor:
             spans[i] += _text_breaks(bad_text[int(numbers[i])][1])
         starts = self.next_line + np.concatenate(([0], np.cumsum(spans)[:-1]))
         bad = [_bad(bad_text[int(numbers[i])], int(starts[i]), ncols, self.quote) for i in bad_idx]
+        bad, spaced = _drop_blank(bad, self.quote, self.delimiter)
         blank = lengths == 0
+        # Rows of only spaces (a last row of blanks) are blank too; the first-byte test above
+        # leaves few candidates, checked here field by field.
+        for i in np.nonzero(spaces & ~blank)[0]:
+            blank[i] = all(not (c[int(i)].as_py() or "").strip(" \t\r\n") for c in table.columns)
         keep = ~blank
         table = table.append_column("__rec", pa.array(valid_numbers))
         table = table.append_column("__line", pa.array(starts[~is_bad]))
@@ -271,7 +292,7 @@ class _Cursor:
             table = table.filter(pa.array(keep))
         self.next_record = last + 1
         self.next_line = int(starts[-1] + spans[-1])
-        return Batch(table, bad, int(blank.sum()))
+        return Batch(table, bad, int(blank.sum()) + spaced)
 
     def flush(self, invalid: list[tuple[int, str, int]], ncols: int) -> list[BadRecord]:
         """Invalid records after the last valid one."""
@@ -285,6 +306,23 @@ class _Cursor:
             self.next_record = number + 1
         invalid.clear()
         return out
+
+
+def _drop_blank(bad: list[BadRecord], quote: str, delimiter: str) -> tuple[list[BadRecord], int]:
+    """Records of only white space whatever their field count (`   `, or ` , , ,` on a wider
+    header) are blank, not bad: the rest, and how many were blank."""
+    kept = [b for b in bad if not _only_spaces(b.text, quote, delimiter)]
+    return kept, len(bad) - len(kept)
+
+
+def _only_spaces(text: str, quote: str, delimiter: str) -> bool:
+    if quote not in text:
+        return not text.replace(delimiter, "").strip(" \t\r\n")
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote)
+        return all(not f.strip(" \t\r\n") for row in rows for f in row)
+    except csv.Error:
+        return False
 
 
 def _bad(entry: tuple[int, str, int], line: int, ncols: int, quote: str) -> BadRecord:
