@@ -74,6 +74,8 @@ def run_analyses(workspace: Path, city: str, say: bool = True) -> dict[str, str]
             problems.setdefault(section, exc.message.splitlines()[0])
         except click.ClickException as exc:
             problems.setdefault(section, exc.format_message())
+        except Exception as exc:  # one analysis's bug must not sink the whole report
+            problems.setdefault(section, f"{type(exc).__name__}: {exc}")
     return problems
 
 
