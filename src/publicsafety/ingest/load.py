@@ -7,6 +7,7 @@ again changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from publicsafety.vocab import Kind
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 EVENT_KINDS = frozenset(tables.EVENT_TABLES)
+ANY_CITY = "any"  # [profile] city of a profile that fits every city (the caller names it)
 
 
 @dataclass
@@ -98,13 +100,24 @@ def ingest_file(
     *,
     progress: Progress | None = None,
     quarantine_dir: Path | None = None,
+    city: str | None = None,
 ) -> IngestResult:
     """Load `path` through `profile` (a Profile, a built-in name or a TOML path).
 
     Quarantined rows are also written as CSV to `quarantine_dir` (default: the workspace's
-    quarantine folder for a store on disk; none for an in-memory store).
+    quarantine folder for a store on disk; none for an in-memory store). `city` replaces the
+    profile's city; a profile for any city (city = "any", such as acs_population_tracts) needs it.
     """
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    if city:
+        prof = dataclasses.replace(prof, city=city)
+    elif prof.city == ANY_CITY:
+        raise InputError(
+            f"the profile {prof.name!r} is for any city, and the file does not say which",
+            where=str(path),
+            fix=f'pass city="Your City" to ingest_file, or copy the profile ({prof.path or prof.name})'
+            " and set city in its [profile] table",
+        )
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", where=str(path), fix="check the path and try again")
