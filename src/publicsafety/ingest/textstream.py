@@ -53,6 +53,10 @@ class Utf8Stream(io.RawIOBase):
             self.done = True
         buf = self.carry + chunk if self.carry else chunk
         self.carry = b""
+        if self.utf8 and self.first and not self.done and codecs.BOM_UTF8[: len(buf)] == buf:
+            # Too few bytes yet to tell a byte-order mark (tiny reads): wait for more.
+            self.carry = buf
+            return
         data = self._utf8(buf, final=not chunk) if self.utf8 else self._decode(buf, not chunk)
         self.first = False
         if data:
