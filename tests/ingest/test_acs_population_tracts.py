@@ -62,3 +62,31 @@ def test_without_a_city_the_load_says_how_to_name_one(store: Store) -> None:
         ingest_file(store, FILE, PROFILE)
     assert 'pass city="Your City" to ingest_file' in str(err.value)
     assert store.con.execute("SELECT count(*) FROM population").fetchone() == (0,)
+
+
+def test_cli_names_the_city(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from publicsafety.cli import app
+
+    ws = tmp_path / "ws"
+    res = CliRunner().invoke(
+        app,
+        [
+            "ingest",
+            str(FILE),
+            "--profile",
+            "acs_population_tracts",
+            "--city",
+            "New Orleans",
+            "-w",
+            str(ws),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (result,) = json.loads(res.output)
+    assert result["city"] == "New Orleans"
+    assert result["rows_read"] == result["rows_loaded"] + result["rows_quarantined"] > 0

@@ -25,6 +25,12 @@ def ingest_cmd(
     files: Annotated[list[Path], typer.Argument(help="CSV, Parquet, XLSX or area files to load.")],
     profile: Annotated[str, typer.Option("--profile", "-p", help="Profile name or TOML path.")],
     workspace: WorkspaceOpt = DEFAULT_WS,
+    city: Annotated[
+        str | None,
+        typer.Option(
+            help="City of the rows, for profiles that serve any city (e.g. acs_population_tracts)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Load files into the workspace through a city profile; rows that cannot be read go to
@@ -50,7 +56,7 @@ def ingest_cmd(
                 if bar is not None and task is not None:
                     bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
 
-            results.append(ingest_file(store, path, profile, progress=tick))
+            results.append(ingest_file(store, path, profile, progress=tick, city=city))
     if as_json:
         emit_json([r.as_dict() for r in results])
         return
