@@ -66,7 +66,15 @@ def city_quality(store: Store, city: str) -> Quality:
     if not placement.empty:
         placement = placement.drop(columns=["city"]).rename(columns={"kind": "table_name"})
     return Quality(
-        loads=_public(loads, ["rows_read", "rows_loaded", "rows_quarantined"]),
+        # Read = loaded + quarantined: a hidden part must not be recoverable from the other two.
+        loads=loads
+        if loads.empty
+        else publish(
+            loads,
+            ["rows_loaded", "rows_quarantined"],
+            additive_rows=True,
+            derived={"rows_read": ["rows_loaded", "rows_quarantined"]},
+        ).table,
         quarantine=_public(quarantine, ["rows"]),
         coverage=_public(pd.DataFrame(coverage), ["rows", "rows_without_date"]),
         placement=_public(placement, ["rows", "placed", "not_placed", "no_coordinates", "pending"]),
