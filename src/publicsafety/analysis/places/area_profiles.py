@@ -104,9 +104,11 @@ def load_areas(
             if not m or not m.group(1):
                 continue
             key = m.group(1).upper()
-        groups.setdefault(key, []).append(shapely.from_wkb(bytes(wkb)))
+        shapes = groups.setdefault(key, [])
+        if wkb is not None:  # an area set loaded without shapes still counts by attribute
+            shapes.append(shapely.from_wkb(bytes(wkb)))
         names.setdefault(key, key if pattern is not None else str(name or area_id))
-    geometry = {k: shapely.union_all(v) if len(v) > 1 else v[0] for k, v in groups.items()}
+    geometry = {k: shapely.union_all(v) if len(v) > 1 else v[0] for k, v in groups.items() if v}
     table = pd.DataFrame({"area_id": list(groups), "name": [names[k] for k in groups]})
     return table.set_index("area_id"), geometry
 
