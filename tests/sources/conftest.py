@@ -2,7 +2,8 @@
 real response shapes (Socrata SODA CSV paging, ArcGIS REST query JSON, CKAN datastore_search,
 Census API arrays, a plain file with HTTP Range) from the fixtures in tests/data/sources.
 
-Tests marked `live` hit the real services and run only when asked for with `-m live`.
+Tests marked `live` hit the real services; pyproject's addopts deselect them unless `-m live`
+is given.
 """
 
 from __future__ import annotations
@@ -22,15 +23,6 @@ import pytest
 from publicsafety.sources.http import Http, RetryPolicy
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sources"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if "live" in (config.getoption("-m") or ""):
-        return
-    skip = pytest.mark.skip(reason="hits live public services: run with -m live")
-    for item in items:
-        if "live" in item.keywords:
-            item.add_marker(skip)
 
 
 Reply = tuple[int, dict[str, str], bytes]
