@@ -25,8 +25,8 @@ test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
+	$(BIN)/ruff format --check src tests bench fuzz
 	$(BIN)/mypy
 
 format: install

@@ -44,4 +44,6 @@ def settings(workspace: Path | str | None = None, engine_url: str | None = None)
     ws = workspace or os.environ.get("PUBLICSAFETY_WORKSPACE") or DEFAULT_WORKSPACE
     url = engine_url or os.environ.get("PUBLICSAFETY_ENGINE") or None
     min_count = int(os.environ.get("PUBLICSAFETY_MIN_COUNT", "11"))
-    return Settings(workspace=Path(ws), engine_url=url, privacy=PrivacySettings(min_count=min_count))
+    return Settings(
+        workspace=Path(ws), engine_url=url, privacy=PrivacySettings(min_count=min_count)
+    )

@@ -154,7 +154,9 @@ def suppress_table(
     for col, sources in (derived or {}).items():
         hidden_cells[col] = np.any([mask[:, list(count_columns).index(s)] for s in sources], axis=0)
     n_hidden = int(mask.sum())
-    return Suppressed(out, n_hidden, int(primary.sum()), n_hidden - int(primary.sum()), hidden_cells)
+    return Suppressed(
+        out, n_hidden, int(primary.sum()), n_hidden - int(primary.sum()), hidden_cells
+    )
 
 
 def published_small_counts(

@@ -160,7 +160,11 @@ POPULATION = _cols(
     ("area_set", "VARCHAR", "area set the counts belong to"),
     ("area_id", "VARCHAR", "area id"),
     ("dimension", "VARCHAR", "total | race | sex | age_band | poverty (vocab.PopulationDimension)"),
-    ("group", "VARCHAR", "group: total, a vocab.Race / vocab.Sex value, an age band, below_poverty"),
+    (
+        "group",
+        "VARCHAR",
+        "group: total, a vocab.Race / vocab.Sex value, an age band, below_poverty",
+    ),
     ("count", "DOUBLE", "residents (estimates may be fractional)"),
     ("year", "INTEGER", "data year"),
     ("source", "VARCHAR", "e.g. ACS 2017 5-year"),

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.assessment.helpers import post
 
 from publicsafety.assessment.accounts import add_account
 from publicsafety.assessment.report import city_results
 from publicsafety.assessment.store import open_answers
 from publicsafety.engine import open_store
 from publicsafety.web.app import create_app
+from tests.assessment.helpers import post
 
 
 def answer(top: str, sex: str) -> dict:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.assessment.helpers import SAME
-from tests.browser.conftest import free_port
 
 from publicsafety.assessment.store import open_answers
+from tests.assessment.helpers import SAME
+from tests.browser.conftest import free_port
 
 pytestmark = pytest.mark.slow
 CLIENTS, EACH, KILLS = 6, 5, 3

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.assessment.helpers import complete
-from tests.browser.conftest import free_port
 
 from publicsafety.assessment.store import AnswerStore
 from publicsafety.web.app import create_app
+from tests.assessment.helpers import complete
+from tests.browser.conftest import free_port
 
 BIN = Path(shutil.which("initdb") or "/usr/lib/postgresql/15/bin/initdb").parent
 

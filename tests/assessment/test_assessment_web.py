@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.assessment.helpers import SAME, complete, csrf, post
 
 from publicsafety.assessment.accounts import add_account
 from publicsafety.web.app import create_app
+from tests.assessment.helpers import SAME, complete, csrf, post
 
 PASSWORD = "correct horse battery"
 

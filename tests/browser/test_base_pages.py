@@ -37,7 +37,10 @@ def test_security_headers(server) -> None:
 
 def test_home_links_to_every_part_of_the_app(server, page) -> None:
     page.goto(server.url + "/?lang=en")
-    for name, path in [("City dashboard", "/dashboard"), ("Neighbourhood assessment", "/assessment")]:
+    for name, path in [
+        ("City dashboard", "/dashboard"),
+        ("Neighbourhood assessment", "/assessment"),
+    ]:
         page.goto(server.url + "/?lang=en")
         page.click(f"text={name}")
         assert page.url.split("?")[0].endswith(path)

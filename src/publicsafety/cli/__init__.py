@@ -24,7 +24,24 @@ app = typer.Typer(
 )
 
 # Command modules, in the order their commands appear in --help.
-MODULES = ("data", "profile", "analyze", "request", "toolkit", "web", "demo", "taxonomy", "disparities", "assessment", "demand", "scenario", "places", "budget", "fetch", "report")
+MODULES = (
+    "data",
+    "profile",
+    "analyze",
+    "request",
+    "toolkit",
+    "web",
+    "demo",
+    "taxonomy",
+    "disparities",
+    "assessment",
+    "demand",
+    "scenario",
+    "places",
+    "budget",
+    "fetch",
+    "report",
+)
 
 for _name in MODULES:
     importlib.import_module(f"publicsafety.cli.{_name}").register(app)

@@ -15,7 +15,12 @@ err_console = Console(stderr=True)
 
 WorkspaceOpt = Annotated[
     Path,
-    typer.Option("--workspace", "-w", help="Workspace folder holding the store.", envvar="PUBLICSAFETY_WORKSPACE"),
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder holding the store.",
+        envvar="PUBLICSAFETY_WORKSPACE",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 DEFAULT_WS = Path("workspace")

@@ -9,7 +9,9 @@ import typer
 from publicsafety.cli.common import JsonOpt, console, emit_json, rich_table
 from publicsafety.profiles import list_profiles, load_profile
 
-profile_app = typer.Typer(help="City profiles: how a source's columns map onto the canonical tables.")
+profile_app = typer.Typer(
+    help="City profiles: how a source's columns map onto the canonical tables."
+)
 
 
 @profile_app.command("list")
@@ -42,8 +44,12 @@ def show_cmd(name: Annotated[str, typer.Argument(help="Profile name or TOML path
 def draft_cmd(
     file: Annotated[str, typer.Argument(help="A CSV (gzip too), XLSX or Parquet file.")],
     kind: Annotated[str, typer.Option(help="calls | stops | incidents | arrests | force")],
-    out: Annotated[str, typer.Option(help="Where to write the draft; its name is the profile name.")],
-    city: Annotated[str | None, typer.Option(help="City name (also picks state-plane zone and time zone).")] = None,
+    out: Annotated[
+        str, typer.Option(help="Where to write the draft; its name is the profile name.")
+    ],
+    city: Annotated[
+        str | None, typer.Option(help="City name (also picks state-plane zone and time zone).")
+    ] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of projected x/y, e.g. EPSG:2263.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -59,7 +65,11 @@ def draft_cmd(
          "confidence": f"{m.confidence:.2f}", "reason": m.reason}
         for m in d.mappings.values()
     ]  # fmt: skip
-    console.print(rich_table(f"{d.name}: {len(rows)} columns mapped from {d.sample_rows:,} sampled rows", rows))
+    console.print(
+        rich_table(
+            f"{d.name}: {len(rows)} columns mapped from {d.sample_rows:,} sampled rows", rows
+        )
+    )
     if d.unmapped:
         console.print(f"Not mapped ({len(d.unmapped)}): " + ", ".join(d.unmapped))
     console.print(f"Wrote {out}. Review it, then: publicsafety ingest {file} --profile {out}")

@@ -23,7 +23,11 @@ templates.env.autoescape = True
 
 # Routers of features (assessment, dashboard, documents ...) register here: module paths with a
 # `router` attribute (fastapi.APIRouter) and optional `setup(app)`.
-FEATURES: tuple[str, ...] = ("publicsafety.web.assessment", "publicsafety.web.dashboard", "publicsafety.web.documents")
+FEATURES: tuple[str, ...] = (
+    "publicsafety.web.assessment",
+    "publicsafety.web.dashboard",
+    "publicsafety.web.documents",
+)
 
 
 def render(
