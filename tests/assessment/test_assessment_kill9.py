@@ -101,37 +101,44 @@ def test_kill_9_during_concurrent_submissions_loses_and_duplicates_nothing(tmp_p
     results: list[tuple[str, str, bool]] = []
     lock = threading.Lock()
 
+    stop = threading.Event()
+    people: list[int] = []
+
     def worker(w: int) -> None:
+        # Each client answers at least EACH times and goes on until every kill has happened, so
+        # the kills land in traffic however fast the machine is.
         with httpx.Client(base_url=server.url, follow_redirects=False, timeout=20) as client:
-            for i in range(EACH):
-                got = respondent(client, w * EACH + i)
+            i = 0
+            while i < EACH or not stop.is_set():
+                n = w * 1000 + i
+                got = respondent(client, n)
                 with lock:
                     results.append(got)
+                    people.append(n)
+                i += 1
 
     threads = [threading.Thread(target=worker, args=(w,)) for w in range(CLIENTS)]
     for t in threads:
         t.start()
     kills = 0
     rng = random.Random(9)
-    while any(t.is_alive() for t in threads) and kills < KILLS:
+    while kills < KILLS:
         time.sleep(rng.uniform(0.3, 1.0))
-        if any(t.is_alive() for t in threads):
-            server.kill9()
-            kills += 1
-            server.start()
+        server.kill9()
+        kills += 1
+        server.start()
+    stop.set()
     for t in threads:
         t.join(timeout=300)
     server.kill9()
 
-    assert kills == KILLS and len(results) == CLIENTS * EACH
+    assert kills == KILLS and len(results) >= CLIENTS * EACH
     assert RETRIES[0] > 0, "the kills must hit requests in flight"
     confirmed = {tok: area for tok, area, ok in results if ok}
-    assert len(confirmed) == CLIENTS * EACH  # every person was told "saved" in the end
+    assert len(confirmed) == len(results)  # every person was told "saved" in the end
     stored = open_answers(tmp_path).responses()
     tokens = [r["token"] for r in stored]
     assert len(tokens) == len(set(tokens)), "an answer was stored twice"
     assert set(tokens) == set(confirmed), "a confirmed answer was lost, or an unconfirmed one kept"
     assert all(confirmed[r["token"]] == r["area"] for r in stored)
-    assert sorted(r["comment"] for r in stored) == sorted(
-        f"person {n}" for n in range(CLIENTS * EACH)
-    )
+    assert sorted(r["comment"] for r in stored) == sorted(f"person {n}" for n in people)
