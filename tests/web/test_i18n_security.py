@@ -71,3 +71,15 @@ def test_csrf_cross_site_post_is_refused(tmp_path: Path) -> None:
         assert "did not come from this site" in r.text
     r = client.post("/echo", data={"comment": "x", "csrf_token": "forged"})
     assert r.status_code == 403
+
+
+def test_each_request_renders_in_its_own_language(tmp_path: Path) -> None:
+    """The language of one request never leaks into the next (macros imported by templates
+    included): alternate Spanish and English on one app."""
+    client = TestClient(create_app(tmp_path))
+    for lang, text in [
+        ("es", "No encontramos ese código"),
+        ("en", "could not find that resume code"),
+    ] * 2:
+        r = client.get(f"/assessment/resume?code=NOPE&lang={lang}")
+        assert r.status_code == 404 and text in r.text, lang

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from publicsafety import __version__
-from publicsafety.web.i18n import LANGUAGES, pick_language, translations
+from publicsafety.web.i18n import LANGUAGES, gettext_functions, pick_language
 from publicsafety.web.security import CSRF_COOKIE, CSRF_FIELD, HEADERS, CSRFMiddleware, new_token
 
 WEB = Path(str(resources.files("publicsafety.web")))
@@ -35,9 +35,8 @@ def render(
 ) -> HTMLResponse:
     """Render a template in the request's language with the CSRF token and language switch."""
     lang = request.state.lang
-    trans = translations(lang)
-    templates.env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     ctx = {
+        **gettext_functions(lang),
         "request": request,
         "lang": lang,
         "languages": LANGUAGES,
