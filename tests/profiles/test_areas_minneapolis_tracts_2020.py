@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import shapely
 from tests.conftest import real_data
+from tests.profiles.area_checks import areas_at, bounds
 
 from publicsafety.engine import Store
 from publicsafety.ingest import ingest_file
@@ -19,20 +19,6 @@ def loaded(store: Store) -> Store:
     result = ingest_file(store, real_data(*FILE), PROFILE)
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (329, 329, 0)
     return store
-
-
-def areas_at(store: Store, lon: float, lat: float) -> list[str]:
-    """Ids of the loaded polygons that contain a point (checked with shapely, not the loader)."""
-    rows = store.con.execute("SELECT area_id, geometry FROM areas ORDER BY area_id").fetchall()
-    point = shapely.Point(lon, lat)
-    return [area_id for area_id, wkb in rows if shapely.from_wkb(wkb).contains(point)]
-
-
-def bounds(store: Store) -> tuple[float, float, float, float]:
-    row = store.con.execute(
-        "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM areas"
-    ).fetchone()
-    return (round(row[0], 3), round(row[1], 3), round(row[2], 3), round(row[3], 3))
 
 
 def test_329_hennepin_tracts(loaded: Store) -> None:
