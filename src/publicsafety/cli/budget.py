@@ -31,7 +31,7 @@ from publicsafety.analysis.budget.reallocation import ReallocationResult, run_re
 from publicsafety.analysis.budget.reallocation import sentences as realloc_sentences
 from publicsafety.analysis.budget.scenario_file import load_reallocation
 from publicsafety.cli.analyze import analyze_app
-from publicsafety.cli.common import DEFAULT_WS, JsonOpt, WorkspaceOpt, emit_json
+from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.cli.scenario import scenario_app, write_diversion
 from publicsafety.engine import Store, open_store
 from publicsafety.errors import PublicSafetyError
@@ -269,7 +269,7 @@ def write_reallocation(r: ReallocationResult, folder: Path, min_count: int) -> l
 def run_cmd(
     file: Annotated[Path, typer.Argument(help="Reallocation TOML file, or an example's name.")],
     workspace: WorkspaceOpt = DEFAULT_WS,
-    city: Annotated[str | None, typer.Option("--city", help="City (as in its profile).")] = None,
+    city: CityOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -23,6 +23,12 @@ WorkspaceOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+CityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--city", help="City to analyse (as in its profile); default: the only city loaded."
+    ),
+]
 DEFAULT_WS = Path("workspace")
 
 

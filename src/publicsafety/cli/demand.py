@@ -25,7 +25,7 @@ from publicsafety.analysis.officer_time import (
     response_times,
 )
 from publicsafety.cli.analyze import analyze_app
-from publicsafety.cli.common import DEFAULT_WS, JsonOpt, WorkspaceOpt, emit_json
+from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.engine import Store, open_store
 from publicsafety.errors import InputError, StoreError
 from publicsafety.privacy import Suppressed
@@ -315,9 +315,7 @@ def facts(
 @analyze_app.command("demand")
 def demand_cmd(
     workspace: WorkspaceOpt = DEFAULT_WS,
-    city: Annotated[
-        str | None, typer.Option("--city", help="City to analyse (as in its profile).")
-    ] = None,
+    city: CityOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Output folder (default WORKSPACE/outputs/CITY/demand)."),

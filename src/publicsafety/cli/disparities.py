@@ -17,7 +17,7 @@ from publicsafety.analysis.disparity import (
 from publicsafety.analysis.disparity.run import only_city
 from publicsafety.analysis.disparity.summary import facts
 from publicsafety.cli.analyze import analyze_app
-from publicsafety.cli.common import DEFAULT_WS, JsonOpt, WorkspaceOpt, emit_json
+from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.engine import open_store
 
 
@@ -28,9 +28,7 @@ def _slug(city: str) -> str:
 @analyze_app.command("disparities")
 def disparities_cmd(
     workspace: WorkspaceOpt = DEFAULT_WS,
-    city: Annotated[
-        str | None, typer.Option("--city", help="City to analyse (as in its profile).")
-    ] = None,
+    city: CityOpt = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Output folder (default WORKSPACE/outputs/CITY/disparities)."),

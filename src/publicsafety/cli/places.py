@@ -18,7 +18,7 @@ from publicsafety.analysis.places.run import (
     source_line,
 )
 from publicsafety.cli.analyze import analyze_app
-from publicsafety.cli.common import DEFAULT_WS, JsonOpt, WorkspaceOpt, console, emit_json
+from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, console, emit_json
 from publicsafety.engine import open_store
 from publicsafety.errors import InputError
 from publicsafety.report.export import write_table
@@ -61,7 +61,7 @@ def places_cmd(
         str, typer.Option("--areas", help="Area set: neighborhoods, tracts_2010, zones ...")
     ],
     workspace: WorkspaceOpt = DEFAULT_WS,
-    city: Annotated[str | None, typer.Option("--city", help="City (as in its profile).")] = None,
+    city: CityOpt = None,
     enforcement: Annotated[
         str, typer.Option(help="Enforcement measure: stops, arrests or officer_calls.")
     ] = "stops",

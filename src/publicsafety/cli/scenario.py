@@ -22,7 +22,7 @@ from publicsafety.analysis.change import sentences as change_sentences
 from publicsafety.analysis.diversion import DiversionResult, run_diversion, sentences
 from publicsafety.analysis.scenario_files import load_scenario
 from publicsafety.cli.analyze import analyze_app
-from publicsafety.cli.common import DEFAULT_WS, JsonOpt, WorkspaceOpt, emit_json
+from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.engine import Store, open_store
 from publicsafety.errors import InputError
 from publicsafety.privacy import Suppressed
@@ -49,7 +49,6 @@ scenario_app = typer.Typer(
     cls=ScenarioGroup, help="What-if scenarios: move calls to other responders and cost it."
 )
 
-CityOpt = Annotated[str | None, typer.Option("--city", help="City (as in its profile).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Output folder.")]
 SinceOpt = Annotated[
     str | None, typer.Option("--since", help="Count calls received on or after YYYY-MM-DD.")
