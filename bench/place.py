@@ -19,7 +19,7 @@ import pyarrow as pa
 import shapely
 
 from publicsafety.engine import memory_store
-from publicsafety.ingest import areas, geo
+from publicsafety.ingest import areas, geo, placing
 
 # A box about 30 km by 25 km, around a fictional city.
 XMIN, YMIN, XMAX, YMAX = -92.3, 37.9, -91.95, 38.15
@@ -90,7 +90,7 @@ def main() -> None:
     con.execute(
         "INSERT INTO calls (city, load_id, row_id, lon, lat) SELECT 'Bench', 1, row_id, lon, lat FROM _p"
     )
-    summaries: list[areas.PlaceSummary] = []
+    summaries: list[placing.PlaceSummary] = []
 
     def run_place() -> None:
         summaries[:] = areas.place(store, "calls")

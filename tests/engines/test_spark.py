@@ -20,7 +20,7 @@ from publicsafety.config import settings
 from publicsafety.engine import Store, open_store
 from publicsafety.engines import portable, spark
 from publicsafety.errors import StoreError
-from publicsafety.ingest.areas import PlaceSummary, place
+from publicsafety.ingest.placing import PlaceSummary, place
 from tests.demand.real import load
 
 pytestmark = [

@@ -15,7 +15,7 @@ from shapely.geometry import Polygon, box
 
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
-from publicsafety.ingest import areas, geo
+from publicsafety.ingest import areas, geo, placing
 from publicsafety.profiles import Profile, parse_profile
 
 CITY = "Sample Town"
@@ -165,7 +165,7 @@ def test_place_holes_edges_multipolygons_overlaps_outside_and_missing(wards: Sto
     )
     (summary,) = areas.place(wards, "calls")
     assert placed(wards) == [want for _, want in POINTS] + [None]
-    assert summary == areas.PlaceSummary(
+    assert summary == placing.PlaceSummary(
         kind="calls",
         city=CITY,
         area_set="wards",

@@ -48,6 +48,19 @@ def test_reingest_changes_nothing(file_store: Store, workspace: Path) -> None:
     assert "crlf.csv,3,received,02/30/2023 11:00,received: is not a date and time" in text
 
 
+def test_a_renamed_copy_of_a_loaded_file_changes_nothing(file_store: Store, tmp_path: Path) -> None:
+    """A new name means the checksum is taken beside the load, not before it: the copy is
+    still recognised, its load rolled back, and the first load reported."""
+    ingest_file(file_store, MESSY / "crlf.csv", PROFILE_PATH)
+    before = snapshot(file_store)
+    copy = tmp_path / "calls_again.csv"
+    copy.write_bytes((MESSY / "crlf.csv").read_bytes())
+    again = ingest_file(file_store, copy, PROFILE_PATH)
+    assert again.skipped and again.load_id == 1 and again.file == "crlf.csv"
+    assert "already loaded" in again.messages[-1]
+    assert snapshot(file_store) == before
+
+
 def test_row_ids_stay_unique_across_files(store: Store) -> None:
     ingest_file(store, MESSY / "crlf.csv", PROFILE_PATH)
     ingest_file(store, MESSY / "bom.csv", PROFILE_PATH)
@@ -213,12 +226,12 @@ def test_budget_city_from_a_column_money_shares_and_rules(store: Store, tmp_path
 def test_a_load_that_fails_leaves_nothing_behind(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import publicsafety.ingest.load as load
+    from publicsafety.ingest.placing import Placer
 
-    def broken(*args: object) -> bool:
+    def broken(*args: object) -> None:
         raise RuntimeError("area assignment failed")
 
-    monkeypatch.setattr(load, "_place", broken)
+    monkeypatch.setattr(Placer, "points", broken)
     with pytest.raises(RuntimeError, match="area assignment failed"):
         ingest_file(store, MESSY / "ragged.csv", PROFILE_PATH)
     counts = [store.count(t) for t in ("calls", "quarantine", "loads")]

@@ -29,7 +29,7 @@ from publicsafety.config import Settings
 from publicsafety.engine import Store, open_store
 from publicsafety.errors import StoreError
 from publicsafety.ingest import geo
-from publicsafety.ingest.areas import EVENT_KINDS, PlaceSummary
+from publicsafety.ingest.placing import EVENT_KINDS, PlaceSummary
 
 LOCAL_URL = "pyspark://local"
 

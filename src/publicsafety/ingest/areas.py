@@ -1,8 +1,8 @@
-"""Area sets (beats, zones, neighbourhoods, tracts) in the store, and placing event points in them.
+"""Area sets (beats, zones, neighbourhoods, tracts) in the store.
 
-`load_areas` writes one area set of a city into `areas`; `place` gives every event row with lon/lat
-the id of the area it falls in, per area set, in `placements`; `place_by_attribute` fills in rows
-whose source names the area instead of giving a point (a neighbourhood name, a beat code).
+`load_areas` writes one area set of a city into `areas` and places the city's events in it
+(`placing.place`); `place_by_attribute` fills in rows whose source names the area instead of
+giving a point (a neighbourhood name, a beat code).
 """
 
 from __future__ import annotations
@@ -19,158 +19,8 @@ from publicsafety import tables
 from publicsafety.engine import Store
 from publicsafety.errors import ProfileError, StoreError
 from publicsafety.ingest import geo
+from publicsafety.ingest.placing import EVENT_KINDS, check_kind, missing_sql, place
 from publicsafety.profiles import Profile
-
-EVENT_KINDS = tuple(tables.EVENT_TABLES)
-
-# Share of points outside the area set's box above which the CRS is probably wrong.
-SUSPECT_OUTSIDE_SHARE = 0.5
-
-
-def _lon_column(kind: str) -> str:
-    # stops follow the Stanford Open Policing names (lng); the other event tables use lon.
-    return "lng" if "lng" in tables.column_names(kind) else "lon"
-
-
-def _missing_sql(kind: str, alias: str = "") -> str:
-    """SQL true when a row has no usable point. (0, 0) is a sentinel: no US city lies there."""
-    lon, lat = f'{alias}"{_lon_column(kind)}"', f'{alias}"lat"'
-    return (
-        f"({lon} IS NULL OR {lat} IS NULL OR isnan({lon}) OR isnan({lat})"
-        f" OR ({lon} = 0 AND {lat} = 0))"
-    )
-
-
-def _check_kind(kind: str) -> None:
-    if kind not in EVENT_KINDS:
-        raise StoreError(
-            f"{kind!r} is not an event table with points",
-            fix=f"use one of {', '.join(EVENT_KINDS)}",
-        )
-
-
-@dataclass(frozen=True)
-class PlaceSummary:
-    """How the points of one event table and city fell into one area set."""
-
-    kind: str
-    city: str
-    area_set: str
-    rows: int
-    placed: int
-    not_placed: int  # has a point, but in no area of the set
-    no_coordinates: int
-    multiple: int  # inside more than one area: the first by area id was taken
-    on_boundary: int  # on an area's edge only (placed, counted here too)
-    outside_bbox: int  # farther than ~2 km from the set's bounding box: wrong CRS or a bad point
-
-    @property
-    def warning(self) -> str | None:
-        with_point = self.rows - self.no_coordinates
-        if with_point and self.outside_bbox / with_point > SUSPECT_OUTSIDE_SHARE:
-            return (
-                f"{self.outside_bbox:,} of {with_point:,} {self.kind} points of {self.city} lie "
-                f"outside the {self.area_set} boundaries' box: check read.crs in the profile "
-                "(state-plane feet?) and that x and y are not swapped"
-            )
-        return None
-
-
-def _area_sets(store: Store, city: str) -> list[str]:
-    rows = store.con.execute(
-        "SELECT DISTINCT area_set FROM areas WHERE city = ? ORDER BY area_set", [city]
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _place_set(
-    store: Store, kind: str, city: str, area_set: str, load_id: int | None
-) -> PlaceSummary:
-    con = store.con
-    polys = con.execute(
-        "SELECT area_id, geometry FROM areas WHERE city = ? AND area_set = ?"
-        " ORDER BY area_id, row_id",
-        [city, area_set],
-    ).fetchall()
-    lon_col = _lon_column(kind)
-    where = "city = ? AND (CAST(? AS INTEGER) IS NULL OR load_id = ?)"
-    params = [city, load_id, load_id]
-    pts = con.execute(
-        f"""SELECT row_id, coalesce("{lon_col}", 'NaN'::DOUBLE) AS lon,
-        coalesce(lat, 'NaN'::DOUBLE) AS lat, {_missing_sql(kind)} AS missing
-        FROM "{kind}" WHERE {where}""",
-        params,
-    ).fetchnumpy()
-    row_id = np.asarray(pts["row_id"], dtype=np.int64)
-    missing = np.asarray(pts["missing"], dtype=bool)
-    lon = np.where(missing, np.nan, np.asarray(pts["lon"], dtype="float64"))
-    lat = np.where(missing, np.nan, np.asarray(pts["lat"], dtype="float64"))
-    geoms = shapely.from_wkb([p[1] for p in polys]) if polys else np.array([], dtype=object)
-    if len(geoms):
-        found = geo.assign_points(lon, lat, list(geoms))
-        xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
-        outside = int(geo.outside_bbox(lon, lat, geo.BBox(xmin, ymin, xmax, ymax)).sum())
-    else:
-        found = geo.Assignment(
-            np.full(len(row_id), -1, np.int32),
-            np.zeros(len(row_id), bool),
-            np.zeros(len(row_id), bool),
-        )
-        outside = 0
-    ids = pa.array([p[0] for p in polys], type=pa.string())
-    area_id = ids.take(pa.array(found.index, mask=found.index < 0))
-    new = pa.table({"row_id": pa.array(row_id), "area_id": area_id})
-    con.execute(
-        f"""DELETE FROM placements WHERE kind = ? AND area_set = ?
-        AND row_id IN (SELECT row_id FROM "{kind}" WHERE {where})""",
-        [kind, area_set, *params],
-    )
-    con.register("_ps_new_placements", new)
-    try:
-        con.execute(
-            "INSERT INTO placements (kind, row_id, area_set, area_id)"
-            " SELECT ?, row_id, ?, area_id FROM _ps_new_placements",
-            [kind, area_set],
-        )
-    finally:
-        con.unregister("_ps_new_placements")
-    placed = int((found.index >= 0).sum())
-    no_coords = int(missing.sum())
-    return PlaceSummary(
-        kind=kind,
-        city=city,
-        area_set=area_set,
-        rows=len(row_id),
-        placed=placed,
-        not_placed=len(row_id) - placed - no_coords,
-        no_coordinates=no_coords,
-        multiple=int(found.multiple.sum()),
-        on_boundary=int(found.on_boundary.sum()),
-        outside_bbox=outside,
-    )
-
-
-def place(
-    store: Store, kind: str, load_id: int | None = None, *, area_set: str | None = None
-) -> list[PlaceSummary]:
-    """Place the points of one event table in every area set of their city (or only `area_set`).
-
-    Writes one `placements` row per event row and area set (area_id NULL when the row has no point
-    or its point is in no area), replacing earlier placements of the same rows. With `load_id`,
-    only that load's rows are placed.
-    """
-    _check_kind(kind)
-    cities = store.con.execute(
-        f'SELECT DISTINCT city FROM "{kind}" WHERE CAST(? AS INTEGER) IS NULL OR load_id = ?'
-        " ORDER BY city",
-        [load_id, load_id],
-    ).fetchall()
-    out = []
-    for (city,) in cities:
-        for name in _area_sets(store, city):
-            if area_set is None or name == area_set:
-                out.append(_place_set(store, kind, city, name, load_id))
-    return out
 
 
 def _population(value: object) -> tuple[float | None, str | None]:
@@ -361,7 +211,7 @@ def place_by_attribute(
     hyphens. Rows already placed by their point keep that area; the summary counts how often the
     named area agrees with it, and lists the values that match no area.
     """
-    _check_kind(kind)
+    check_kind(kind)
     if column not in tables.column_names(kind):
         raise StoreError(
             f"{kind} has no column {column!r}",
@@ -471,9 +321,9 @@ def placement_summary(store: Store) -> list[dict[str, object]]:
             f"""SELECT '{kind}' AS kind, e.city, a.area_set, count(*) AS rows,
             count(p.area_id) AS placed,
             count(*) FILTER (WHERE p.row_id IS NOT NULL AND p.area_id IS NULL
-                AND NOT {_missing_sql(kind, "e.")}) AS not_placed,
+                AND NOT {missing_sql(kind, "e.")}) AS not_placed,
             count(*) FILTER (WHERE p.row_id IS NOT NULL AND p.area_id IS NULL
-                AND {_missing_sql(kind, "e.")}) AS no_coordinates,
+                AND {missing_sql(kind, "e.")}) AS no_coordinates,
             count(*) FILTER (WHERE p.row_id IS NULL) AS pending
             FROM "{kind}" e JOIN (SELECT DISTINCT city, area_set FROM areas) a ON a.city = e.city
             LEFT JOIN placements p

@@ -12,10 +12,13 @@ record plus the line breaks inside its quoted values.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -23,7 +26,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from publicsafety.errors import InputError
-from publicsafety.ingest.textstream import Utf8Stream, open_text
+from publicsafety.ingest.textstream import FileText, Utf8Stream, is_plain_utf8, open_text
+from publicsafety.ingest.threads import prefetch
 from publicsafety.profiles import ReadOptions
 
 BLOCK = 1 << 24
@@ -45,6 +49,11 @@ class Batch:
     table: pa.Table
     bad: list[BadRecord] = field(default_factory=list)
     blank: int = 0
+
+
+class NotUtf8Error(Exception):
+    """Arrow could not read a plain UTF-8 file natively (stray bytes in a malformed row): read it
+    again through the decoding stream."""
 
 
 @dataclass
@@ -72,13 +81,15 @@ def unique_names(raw: list[str]) -> tuple[list[str], list[str]]:
     return names, dups
 
 
-def _read_header(reader: object, opts: ReadOptions) -> Header | None:
+def _read_header(reader: object, opts: ReadOptions) -> tuple[Header | None, int]:
     """Skip `skip_lines` lines and parse the header record (which may span quoted line breaks)."""
     readline = reader.readline  # type: ignore[attr-defined]
-    lines = 0
+    lines = replaced = 0
     for _ in range(opts.skip_lines):
-        if not readline():
-            return None
+        line = readline()
+        if not line:
+            return None, replaced
+        replaced += _replaced(line)
         lines += 1
     text = ""
     while True:
@@ -86,14 +97,35 @@ def _read_header(reader: object, opts: ReadOptions) -> Header | None:
         if not line:
             break
         lines += 1
-        text += line.decode("utf-8")
+        replaced += _replaced(line)
+        text += line.decode("utf-8", errors="replace")
         if text.count(opts.quote) % 2 == 0:
             break
     if not text.strip("\r\n"):
-        return None
+        return None, replaced
     row = next(csv.reader([text.rstrip("\r\n")], delimiter=opts.delimiter, quotechar=opts.quote))
     names, dups = unique_names(row)
-    return Header(names, dups, lines)
+    return Header(names, dups, lines), replaced
+
+
+def _replaced(raw: bytes) -> int:
+    """Bytes of `raw` that are not valid UTF-8 (each becomes U+FFFD)."""
+    try:
+        raw.decode("utf-8")
+        return 0
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace").count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+
+
+def _text(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
+    """A binary column as text; values that are not valid UTF-8 get U+FFFD for each stray
+    byte (as the decoding stream would give), and how many bytes were replaced."""
+    try:
+        return col.cast(pa.string()), 0
+    except pa.ArrowInvalid:
+        values = col.to_pylist()
+        replaced = sum(_replaced(v) for v in values)
+        return pa.chunked_array([[v.decode("utf-8", errors="replace") for v in values]]), replaced
 
 
 def _breaks(arr: pa.Array) -> np.ndarray | None:
@@ -111,31 +143,37 @@ def _breaks(arr: pa.Array) -> np.ndarray | None:
     return np.asarray(n + r - rn, dtype=np.int64)
 
 
-def _text_breaks(text: str) -> int:
+def text_breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 class CsvReader:
     """Iterate a CSV file as `Batch`es; `header` is None for an empty file."""
 
-    def __init__(self, path: Path, opts: ReadOptions) -> None:
+    def __init__(self, path: Path, opts: ReadOptions, native: bool = True) -> None:
         self.path = path
         self.opts = opts
-        self.stream: Utf8Stream
-        self.stream, self.reader = open_text(path, opts.encoding)
-        self.header = _read_header(self.reader, opts)
-        self.quotes_seen = 0
+        self.source: FileText | Utf8Stream
+        # A plain UTF-8 file is read by Arrow itself; others through the decoding stream.
+        self.native = native and is_plain_utf8(path, opts.encoding)
+        if self.native:
+            self.source = FileText(path)
+            self.reader: Any = self.source.file
+        else:
+            self.source, self.reader = open_text(path, opts.encoding)
+        self.header, self.header_replaced = _read_header(self.reader, opts)
 
     @property
     def position(self) -> int:
-        return self.stream.position
+        return self.source.position
 
     @property
     def replaced(self) -> int:
-        return self.stream.replaced
+        return self.source.replaced + self.header_replaced
 
     def close(self) -> None:
         self.reader.close()
+        self.source.close()
 
     def batches(self, on_progress: Callable[[], None] | None = None) -> Iterator[Batch]:
         if self.header is None or not self.reader.peek(1):
@@ -148,8 +186,14 @@ class CsvReader:
             invalid.append((row.number, row.text, row.actual_columns))
             return "skip"
 
-        reader = pacsv.open_csv(
-            pa.PythonFile(self.reader, mode="r"),
+        if isinstance(self.source, FileText):
+            # Binary columns: Arrow does not check UTF-8, `_text` does (and mends) per batch.
+            source, kind = self.source.arrow_file(self.reader.tell()), pa.binary()
+        else:
+            source, kind = pa.PythonFile(self.reader, mode="r"), pa.string()
+        opener = functools.partial(
+            pacsv.open_csv,
+            source,
             read_options=pacsv.ReadOptions(use_threads=False, column_names=names, block_size=BLOCK),
             parse_options=pacsv.ParseOptions(
                 delimiter=self.opts.delimiter,
@@ -159,7 +203,7 @@ class CsvReader:
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: kind for n in names},
                 strings_can_be_null=False,
                 null_values=[],
                 quoted_strings_can_be_null=False,
@@ -167,14 +211,18 @@ class CsvReader:
         )
         state = _Cursor(1, self.header.lines + 1, self.opts.quote, self.opts.delimiter)
         held: Batch | None = None
-        for rb in reader:
-            batch = state.place(pa.Table.from_batches([rb]), invalid, ncols)
+        carry: list[tuple[int, str, int]] = []  # invalid records not yet placed
+        for table, found in self._tables(opener, on_invalid, invalid):
+            carry.extend(found)
+            if table is None:
+                break
+            batch = state.place(table, carry, ncols)
             if held is not None:
                 yield held
             if on_progress:
                 on_progress()
             held = batch
-        tail = state.flush(invalid, ncols)
+        tail = state.flush(carry, ncols)
         if held is None:
             held = Batch(pa.table({**{n: pa.array([], pa.string()) for n in names},
                                    "__rec": pa.array([], pa.int64()),
@@ -183,6 +231,57 @@ class CsvReader:
         held.bad.extend(tail)
         held.blank += spaced
         yield self._check_last(held, ncols)
+
+    def _tables(
+        self, opener: Callable[[], Any], handler: Callable[..., str], invalid: list[Any]
+    ) -> Iterator[tuple[pa.Table | None, list[Any]]]:
+        """The parser's batches as tables of text columns, each with the invalid records the
+        parser reported while reading it; last (None, the rest). Parsing runs in a thread of
+        its own, ahead of the caller.
+
+        Natively, a malformed row holding stray bytes cannot reach `handler` (Arrow fails to
+        decode it first, reports that as unraisable and stops): that becomes NotUtf8Error, and
+        the report, about our handler only, is kept off the console."""
+        hook = sys.unraisablehook
+
+        def quiet(info: Any) -> None:
+            if not (self.native and info.object is handler):
+                hook(info)
+
+        sys.unraisablehook = quiet
+        try:
+            yield from prefetch(self._parse(opener, invalid))
+        except pa.ArrowInvalid as exc:
+            if self.native:
+                raise NotUtf8Error(str(exc)) from exc
+            raise
+        finally:
+            sys.unraisablehook = hook
+
+    def _parse(
+        self, opener: Callable[[], Any], invalid: list[Any]
+    ) -> Iterator[tuple[pa.Table | None, list[Any]]]:
+        reader = opener()
+        while True:
+            try:
+                rb = reader.read_next_batch()
+            except StopIteration:
+                break
+            table = self._as_text(pa.Table.from_batches([rb]))
+            found = invalid[:]
+            del invalid[: len(found)]
+            yield table, found
+        yield None, invalid[:]
+
+    def _as_text(self, table: pa.Table) -> pa.Table:
+        if not self.native:
+            return table
+        cols = []
+        for col in table.columns:
+            text, replaced = _text(col)
+            self.source.replaced += replaced
+            cols.append(text)
+        return pa.Table.from_arrays(cols, names=table.column_names)
 
     def _check_last(self, batch: Batch, ncols: int) -> Batch:
         """An unclosed quote in the last field swallows the rest of the file into one value.
@@ -197,8 +296,8 @@ class CsvReader:
             return batch
         last = t.slice(t.num_rows - 1)
         value = last.column(f"c{ncols - 1}")[0].as_py()
-        ends_in_quote = self.stream.tail.rstrip(b"\r\n").endswith(self.opts.quote.encode())
-        if not value or _text_breaks(value) == 0 or ends_in_quote:
+        ends_in_quote = self.source.tail.rstrip(b"\r\n").endswith(self.opts.quote.encode())
+        if not value or text_breaks(value) == 0 or ends_in_quote:
             return batch
         fields = [last.column(f"c{i}")[0].as_py() for i in range(ncols)]
         line = last.column("__line")[0].as_py()
@@ -213,11 +312,12 @@ class CsvReader:
 def unclosed_reason(line: int, text: str) -> str:
     return (
         f"unclosed quote: the record starting at line {line:,} runs to the end of the file"
-        f" ({_text_breaks(text.rstrip(chr(13) + chr(10))) + 1:,} lines)"
+        f" ({text_breaks(text.rstrip(chr(13) + chr(10))) + 1:,} lines)"
     )
 
 
-_SPACE_BYTES = np.array([9, 10, 13, 32], dtype=np.uint8)  # tab, line feed, return, space
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 13, 32]] = True  # tab, line feed, return, space
 
 
 @dataclass
@@ -254,36 +354,42 @@ class _Cursor:
             )
         spans = np.ones(len(numbers), dtype=np.int64)
         valid_spans = np.ones(n, dtype=np.int64)
-        lengths = np.zeros(n, dtype=np.int64)
-        spaces = np.ones(n, dtype=bool)  # every field empty or starting with white space
+        # Rows that may be blank: every field so far empty or starting with white space. Few
+        # rows stay candidates after the first column, so the rest look at those rows only.
+        cand = np.arange(n)
+        empty = np.ones(n, dtype=bool)  # of the candidates: every field so far empty
         for col in table.columns:
-            arr = col.combine_chunks()
+            # combine_chunks copies even a single chunk.
+            arr = col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
             br = _breaks(arr)
             if br is not None:
                 valid_spans += br
-            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[
-                arr.offset : arr.offset + n + 1
-            ]
-            size = np.diff(offsets)
-            lengths += size
+            if not cand.size:
+                continue
+            offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset :]
+            size = offsets[cand + 1] - offsets[cand]
             data = arr.buffers()[2]
             if data is not None and data.size:
-                first = np.frombuffer(data, dtype=np.uint8)[np.minimum(offsets[:-1], data.size - 1)]
-                spaces &= (size == 0) | np.isin(first, _SPACE_BYTES)
+                first = np.frombuffer(data, dtype=np.uint8)[
+                    np.minimum(offsets[cand], data.size - 1)
+                ]
+                keep = (size == 0) | _SPACE[first]
             else:
-                spaces &= size == 0
+                keep = size == 0
+            cand, empty = cand[keep], empty[keep] & (size[keep] == 0)
         spans[~is_bad] = valid_spans
         bad_text = {p[0]: p for p in mine}
         bad_idx = np.nonzero(is_bad)[0]
         for i in bad_idx:
-            spans[i] += _text_breaks(bad_text[int(numbers[i])][1])
+            spans[i] += text_breaks(bad_text[int(numbers[i])][1])
         starts = self.next_line + np.concatenate(([0], np.cumsum(spans)[:-1]))
         bad = [_bad(bad_text[int(numbers[i])], int(starts[i]), ncols, self.quote) for i in bad_idx]
         bad, spaced = _drop_blank(bad, self.quote, self.delimiter)
-        blank = lengths == 0
+        blank = np.zeros(n, dtype=bool)
+        blank[cand[empty]] = True
         # Rows of only spaces (a last row of blanks) are blank too; the first-byte test above
         # leaves few candidates, checked here field by field.
-        for i in np.nonzero(spaces & ~blank)[0]:
+        for i in cand[~empty]:
             blank[i] = all(not (c[int(i)].as_py() or "").strip(" \t\r\n") for c in table.columns)
         keep = ~blank
         table = table.append_column("__rec", pa.array(valid_numbers))
@@ -302,7 +408,7 @@ class _Cursor:
             # parser as rows we can see, so the line is advanced by record number.
             line = self.next_line + (number - self.next_record)
             out.append(_bad((number, text, fields), line, ncols, self.quote))
-            self.next_line = line + 1 + _text_breaks(text)
+            self.next_line = line + 1 + text_breaks(text)
             self.next_record = number + 1
         invalid.clear()
         return out
@@ -327,6 +433,6 @@ def _only_spaces(text: str, quote: str, delimiter: str) -> bool:
 
 def _bad(entry: tuple[int, str, int], line: int, ncols: int, quote: str) -> BadRecord:
     _number, text, fields = entry
-    if text.count(quote) % 2 == 1 and _text_breaks(text) > 0:
+    if text.count(quote) % 2 == 1 and text_breaks(text) > 0:
         return BadRecord(line, text, unclosed_reason(line, text))
     return BadRecord(line, text, f"has {fields} fields, the header has {ncols}")

@@ -351,7 +351,51 @@ class Assignment:
     on_boundary: np.ndarray
 
 
-def assign_points(lon: np.ndarray, lat: np.ndarray, geoms: Sequence[object]) -> Assignment:
+def area_grid(geoms: Sequence[object] | np.ndarray, points: int) -> Any:
+    """A grid index (ingest/grid.py) for `geoms`, sized for about `points` points, or None when
+    exact tests alone are as quick."""
+    from publicsafety.ingest import grid
+
+    polys = np.asarray(geoms, dtype=object)
+
+    def centres(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found = _assign_exact(x, y, polys)
+        return found.index, np.where(found.index < 0, 0, np.where(found.multiple, 2, 1))
+
+    return grid.build(polys, points, centres)
+
+
+def assign_points(
+    lon: np.ndarray, lat: np.ndarray, geoms: Sequence[object], index: Any = "build"
+) -> Assignment:
+    """The first polygon (in list order) containing each point (see `_assign_exact`).
+
+    For many points a grid (`area_grid`, built here unless `index` is given: one, or None for
+    none) answers for those in cells far from every edge, and only the rest are tested one by
+    one: the same answers, much faster.
+    """
+    from publicsafety.ingest import grid
+
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    polys = np.asarray(geoms, dtype=object)
+    if isinstance(index, str):
+        index = area_grid(polys, len(lon))
+    if index is None:
+        return _assign_exact(lon, lat, polys)
+    code = index.lookup(lon, lat)
+    exact = np.flatnonzero(code == grid.EXACT)
+    found = _assign_exact(lon[exact], lat[exact], polys)
+    out = Assignment(code, np.zeros(len(lon), dtype=bool), np.zeros(len(lon), dtype=bool))
+    out.index[exact] = found.index
+    out.multiple[exact] = found.multiple
+    out.on_boundary[exact] = found.on_boundary
+    return out
+
+
+def _assign_exact(
+    lon: np.ndarray, lat: np.ndarray, geoms: Sequence[object] | np.ndarray
+) -> Assignment:
     """The first polygon (in list order) containing each point; vectorised with shapely 2.
 
     Points are sorted by longitude once, so each polygon's bounding box selects its candidates with

@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -65,6 +66,20 @@ class Parsed:
     raw: str  # SQL of the raw value (for the quarantine record)
     reason: str
     sentinel: bool = False  # a date: apply the profile's date sentinels
+    # A "parse" check is `raw IS NOT NULL AND value IS NULL`: ingest can verify it after the
+    # insert by counting (Plan.verifiable); a "rule" check (value map, sum) is tested row by row.
+    check_kind: str = "parse"
+
+
+@dataclass
+class Verifiable:
+    """Parsed value index -> the canonical column that stores it (Plan.verifiable)."""
+
+    checked: dict[int, str]  # values with a parse check
+    dated: dict[int, str]  # dates to clear of sentinels after the insert
+
+    def columns(self) -> set[str]:
+        return {*self.checked.values(), *self.dated.values()}
 
 
 class Plan:
@@ -185,7 +200,8 @@ class Plan:
                 elif col not in {u[0] for u in self.unmapped}:
                     self.unmapped.append((col, t, cond))
             return self._add(Parsed(f"CASE WHEN {t} IS NULL THEN {lit(vm.missing)} ELSE {mapped} END",
-                                    check, source, t, "is not in the value map"))  # fmt: skip
+                                    check, source, t, "is not in the value map",
+                                    check_kind="rule"))  # fmt: skip
         raw = _joined([str(x) for x in ts])
         if spec.parse == "sum":
             return self._sum(col, spec, [str(x) for x in ts], raw)
@@ -220,7 +236,9 @@ class Plan:
         if spec.optional:
             # An optional sum reads an unparseable part as missing, like any optional column.
             expr = f"(CASE WHEN {bad} THEN NULL ELSE {expr} END)"
-        return self._add(Parsed(expr, check, " + ".join(spec.sources), raw, REASONS["sum"]))
+        return self._add(
+            Parsed(expr, check, " + ".join(spec.sources), raw, REASONS["sum"], check_kind="rule")
+        )
 
     def _add(self, parsed: Parsed) -> str:
         self.parsed.append(parsed)
@@ -280,11 +298,13 @@ class Plan:
         values = sorted({v.strip() for v in self.opts.null_values})
         nulls = pa.array(values, pa.string())
         for i, name in sorted(self.used.items()):
-            col = pc.utf8_trim_whitespace(table.column(f"c{i}"))
-            # Comparing with "" is much cheaper than a set lookup, and most files need no more.
-            hit = pc.equal(col, "") if values == [""] else pc.is_in(col, value_set=nulls)
-            if pc.any(hit).as_py():
-                col = pc.if_else(hit, pa.scalar(None, pa.string()), col)
+            col = trim(table.column(f"c{i}"))
+            if values == [""]:
+                col = _empty_as_null(col)
+            else:
+                hit = pc.is_in(col, value_set=nulls)
+                if pc.any(hit).as_py():
+                    col = pc.if_else(hit, pa.scalar(None, pa.string()), col)
             table = table.append_column(name, col)
         return table
 
@@ -295,12 +315,12 @@ class Plan:
     def _sentinel(self, i: int) -> str:
         return f"(CAST(q{i} AS DATE) IN ({lits(self.opts.date_sentinels)}))"
 
-    def values_sql(self, source: str, keep: tuple[str, ...] = ()) -> str:
+    def values_sql(self, source: str, keep: tuple[str, ...] = (), sentinels: bool = True) -> str:
         """SELECT of `__rec`, `__line`, the `keep` columns and every parsed value p{i}, with
-        sentinel dates as NULL."""
+        sentinel dates as NULL (unless `sentinels` is false: then the caller clears them)."""
         ps = []
         for i, p in enumerate(self.parsed):
-            if p.sentinel:
+            if p.sentinel and sentinels:
                 ps.append(f"CASE WHEN {self._sentinel(i)} THEN NULL ELSE q{i} END AS p{i}")
             else:
                 ps.append(f"q{i} AS p{i}")
@@ -319,8 +339,38 @@ class Plan:
                  f" WHERE {cond} GROUP BY {t}" for col, t, cond in self.unmapped]  # fmt: skip
         return " UNION ALL ".join(parts) if parts else None
 
-    def bad_sql(self, source: str) -> str:
-        """SELECT of the rows of `source` that go to quarantine: column, value, reason, raw."""
+    def verifiable(self) -> Verifiable | None:
+        """Where each value of a "parse" check, and each date that may hold a sentinel, is
+        stored, when every such value lands in one column of one output row; else None.
+
+        Then ingest need not test those checks row by row: it inserts the parsed values, and a
+        parse failed in a batch exactly when fewer stored values than present raw values are
+        not NULL; sentinel dates are cleared after the insert."""
+        if len(self.outputs) != 1 or "x" in self.outputs[0]:
+            return None
+        column = {v: k for k, v in self.outputs[0].items() if k != "city"}
+        out = Verifiable({}, {})
+        for i, p in enumerate(self.parsed):
+            checked = bool(p.check) and p.check_kind == "parse"
+            if (checked or p.sentinel) and f"p{i}" not in column:
+                return None
+            if checked:
+                out.checked[i] = column[f"p{i}"]
+            if p.sentinel:
+                out.dated[i] = column[f"p{i}"]
+        return out
+
+    def present_sql(self, source: str, indexes: list[int]) -> str:
+        """SELECT of how many rows of `source` have each parsed value's raw text present."""
+        counts = [f"count({self.parsed[i].raw})" for i in indexes]
+        return f"SELECT {', '.join(counts) or '0'} FROM {source}"
+
+    def sentinel_test(self, column: str) -> str:
+        """SQL true when a stored date or time `column` holds one of the date sentinels."""
+        return f'(CAST("{column}" AS DATE) IN ({lits(self.opts.date_sentinels)}))'
+
+    def _conditions(self) -> tuple[list[tuple[str, Parsed]], list[tuple[str, Any, str]]]:
+        """SQL of each check (true: the row fails it) and of each exclusion rule."""
         fails = [(p.check.format(p=f"q{i}"), p) for i, p in enumerate(self.parsed) if p.check]
         excl: list[tuple[str, Any, str]] = []
         for t, e in self.exclusions:
@@ -332,6 +382,19 @@ class Plan:
                 keep = lits(v.strip().upper() for v in e.not_values)
                 cond = f"coalesce(upper({t}) NOT IN ({keep}), TRUE)"
             excl.append((cond, e, t))
+        return fails, excl
+
+    def ruled_sql(self, source: str) -> str:
+        """SELECT of `__rec` of the rows an exclusion or a "rule" check sends to quarantine:
+        cheap text tests that read only the columns they need (no parsing of every row)."""
+        fails, excl = self._conditions()
+        tests = [c for c, p in fails if p.check_kind == "rule"] + [c for c, _, _ in excl]
+        where = " OR ".join(f"({c})" for c in tests) or "FALSE"
+        return f"SELECT __rec FROM ({self._qs(source)}) WHERE {where}"
+
+    def bad_sql(self, source: str) -> str:
+        """SELECT of the rows of `source` that go to quarantine: column, value, reason, raw."""
+        fails, excl = self._conditions()
         if not fails and not excl:
             return f"SELECT * FROM {source} WHERE FALSE"
         # An exclusion rule wins over a parse failure: void / test rows often hold junk.
@@ -351,7 +414,7 @@ class Plan:
         """The raw record rebuilt from its fields (quoted where needed), for quarantine.
 
         For CSV files the load then swaps in the record's own text from the file
-        (`quarantine.keep_verbatim`); for Parquet, XLSX and .dbf tables this rebuilt line (cells
+        (`batches.BatchLoader._verbatim`); for Parquet, XLSX and .dbf tables this rebuilt line (cells
         as text, joined with read.delimiter) is what `raw` holds."""
         q, d = self.opts.quote, self.opts.delimiter
         parts = []
@@ -393,3 +456,40 @@ def _strptime(t: str, fmts: list[str], tz: str | None) -> str:
     if zoned:
         parts.append(f"timezone({lit(tz or 'UTC')}, try_strptime({t}, [{lits(zoned)}]))")
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+
+
+# Bytes utf8_trim_whitespace trims that ascii_trim_whitespace does not: \x1c-\x1f and all
+# non-ASCII (some of which start Unicode white space).
+_UNICODE_SPACE = np.zeros(256, dtype=bool)
+_UNICODE_SPACE[0x1C:0x20] = True
+_UNICODE_SPACE[0x80:] = True
+
+
+def trim(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Values without leading and trailing Unicode white space.
+
+    Arrow's ASCII trim is several times faster and gives the same values when no byte could
+    start other white space, which a pass over the bytes tells."""
+    chunks = []
+    for arr in col.chunks:
+        data = arr.buffers()[2]
+        raw = np.frombuffer(data, np.uint8) if data is not None else np.empty(0, np.uint8)
+        plain = not raw.size or (raw.max() < 0x80 and not ((raw >= 0x1C) & (raw < 0x20)).any())
+        chunks.append(pc.ascii_trim_whitespace(arr) if plain else pc.utf8_trim_whitespace(arr))
+    return pa.chunked_array(chunks, pa.string())
+
+
+def _empty_as_null(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Empty values as NULL: a validity bitmap from the offsets, the strings themselves kept."""
+    chunks = []
+    for arr in col.chunks:
+        offsets = np.frombuffer(arr.buffers()[1], np.int32)[arr.offset : arr.offset + len(arr) + 1]
+        empty = offsets[1:] == offsets[:-1]
+        if not empty.any():
+            chunks.append(arr)
+        elif arr.offset or arr.null_count:
+            chunks.append(pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr))
+        else:
+            valid = pa.py_buffer(np.packbits(~empty, bitorder="little"))
+            chunks.append(pa.Array.from_buffers(pa.string(), len(arr), [valid, *arr.buffers()[1:]]))
+    return pa.chunked_array(chunks, pa.string())

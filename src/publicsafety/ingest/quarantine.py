@@ -20,7 +20,7 @@ from publicsafety.ingest.normalize import lit
 from publicsafety.profiles import Profile
 
 if TYPE_CHECKING:
-    from publicsafety.ingest.load import IngestResult
+    from publicsafety.ingest.result import IngestResult
 
 
 def default_dir(store: Store) -> Path | None:
@@ -58,50 +58,6 @@ def insert_rows(
         "bad_rows",
         f"INSERT INTO quarantine SELECT {fixed}, __line, column_name, value, reason, raw"
         " FROM bad_rows ORDER BY __line",
-    )
-
-
-def keep_verbatim(
-    con: duckdb.DuckDBPyConnection, path: Path, prof: Profile, load_id: int, rows: pa.Table
-) -> None:
-    """Replace the `raw` of quarantined CSV rows, rebuilt from their fields by `Plan.bad_sql`,
-    with the record's own text read again from the file (original quoting and spacing).
-
-    `rows` has `line` (where the record starts) and `raw` (the rebuilt record): a record spans one
-    physical line plus the line breaks inside its values, which the rebuilt text still holds. One
-    extra pass over the file, made only when some rows were quarantined, stopping at the last one.
-    """
-    from publicsafety.ingest.textstream import open_text
-
-    spans = {int(line): (raw or "").count("\n") + 1
-             for line, raw in zip(rows.column("line").to_pylist(), rows.column("raw").to_pylist(),
-                                  strict=True)}  # fmt: skip
-    last = max(spans)
-    found: dict[int, str] = {}
-    stream, reader = open_text(path, prof.read.encoding)
-    try:
-        n = 0
-        while n < last:
-            text = reader.readline()
-            if not text:
-                break
-            n += 1
-            if n in spans:
-                start = n
-                for _ in range(spans[start] - 1):
-                    text += reader.readline()
-                    n += 1
-                found[start] = text.decode("utf-8", errors="replace").rstrip("\r\n")
-    finally:
-        reader.close()
-        stream.close()
-    if not found:
-        return
-    fix = pa.table({"line": pa.array(list(found), pa.int64()), "text": list(found.values())})
-    con.from_arrow(fix).query(
-        "fix",
-        "UPDATE quarantine SET raw = fix.text FROM fix"
-        f" WHERE quarantine.load_id = {int(load_id)} AND quarantine.source_line = fix.line",
     )
 
 

@@ -7,9 +7,6 @@ for XLSX, the row number for Parquet), plus bad records it could not split into 
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -42,8 +39,8 @@ class BatchReader(Protocol):
 
 
 class CsvBatches:
-    def __init__(self, path: Path, prof: Profile) -> None:
-        self.csv = CsvReader(path, prof.read)
+    def __init__(self, path: Path, prof: Profile, native: bool = True) -> None:
+        self.csv = CsvReader(path, prof.read, native)
         head = self.csv.header
         self.header = head.names if head else None
         self.duplicates = head.duplicates if head else []
@@ -252,55 +249,11 @@ class DbfBatches:
         self.file.close()
 
 
-_DONE = object()
-
-
-def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
-    """Parse the next batches in a thread while the caller loads this one.
-
-    pyarrow's parser and DuckDB both release the GIL, so parsing overlaps with loading. The
-    queue is bounded (memory stays at a few batches); an error in the reader is raised here.
-    """
-    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        q.put(batch, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(_DONE)
-        except BaseException as exc:  # handed to the consumer
-            q.put(exc)
-
-    worker = threading.Thread(target=produce, name="ingest-reader", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = q.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            with contextlib.suppress(queue.Empty):
-                q.get(timeout=0.1)
-        worker.join()
-
-
-def open_reader(path: Path, prof: Profile) -> BatchReader:
+def open_reader(path: Path, prof: Profile, native: bool = True) -> BatchReader:
+    """The reader for `prof`'s format; `native` lets Arrow read a plain UTF-8 CSV itself."""
     fmt = prof.read.format
     if fmt == "csv":
-        return CsvBatches(path, prof)
+        return CsvBatches(path, prof, native)
     if fmt == "parquet":
         return ParquetBatches(path, prof)
     if fmt == "xlsx":
