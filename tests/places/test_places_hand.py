@@ -13,3 +13,36 @@ def test_areas_without_shapes_load_with_no_geometry(store) -> None:
     table, geometry = load_areas(store, "T", "beats")
     assert list(table.index) == ["B1", "B2"]
     assert geometry == {}
+
+
+def test_places_on_areas_without_shapes_has_no_maps_and_no_morans_i(store) -> None:
+    """Counted by placement, modelled, ranked: but nothing to draw and no neighbours."""
+    from publicsafety.analysis.places.run import analyze_places, map_specs, public_tables
+
+    con = store.con
+    con.execute(
+        "INSERT INTO areas (city, area_set, area_id, name, geometry)"
+        " SELECT 'T', 'beats', 'B' || i, 'Beat ' || i, NULL FROM range(12) t(i)"
+    )
+    con.execute(
+        """INSERT INTO population (city, area_set, area_id, dimension, "group", "count")
+           SELECT 'T', 'beats', 'B' || i, 'total', 'total', 3000 + 250 * i FROM range(12) t(i)"""
+    )
+    # Per beat: 40 + 10 i community calls, and officer-initiated calls rising faster.
+    con.execute(
+        """INSERT INTO calls (city, row_id, origin)
+           SELECT 'T', row_number() OVER (), origin FROM (
+             SELECT 'community' AS origin, i FROM range(12) t(i), range(40 + 10 * i)
+             UNION ALL SELECT 'officer', i FROM range(12) t(i), range(20 + 15 * i)) ORDER BY i"""
+    )
+    con.execute(
+        """INSERT INTO placements SELECT 'calls', row_id, 'beats', 'B' || i FROM (
+             SELECT row_id, (row_number() OVER (ORDER BY row_id) - 1) AS n FROM calls) c
+           JOIN (SELECT i, sum(60 + 25 * i) OVER (ORDER BY i) AS upto FROM range(12) t(i)) b
+             ON c.n < b.upto AND c.n >= b.upto - (60 + 25 * b.i)"""
+    )
+    report = analyze_places(store, "beats", enforcement="officer_calls", crime="community_calls")
+    assert "beats was loaded without shapes: there are no maps of it." in report.notes
+    assert report.moran is None
+    assert report.divergence is not None and len(report.divergence.areas) == 12
+    assert map_specs(report, public_tables(report)) == []

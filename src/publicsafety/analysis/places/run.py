@@ -116,6 +116,8 @@ def analyze_places(
     has_pop = bool(np.nan_to_num(frame.table["population"].to_numpy(dtype=float)).sum() > 0)
     if not has_pop:
         notes.append(f"No residents are known for {area_set}: rates per 1,000 are not shown.")
+    if not frame.geometry:
+        notes.append(f"{area_set} was loaded without shapes: there are no maps of it.")
     profile = {m: rates(frame, m) for m in present} if has_pop else {}
     div: Divergence | None = None
     moran: MoranResult | None = None
@@ -139,8 +141,9 @@ def analyze_places(
     ratio: pd.Series | None = None
     if div is not None:
         a = div.areas[div.areas["in_fit"]]
-        moran = morans_i(dict(a["pearson_residual"]), frame.geometry)
-        moran_of = f"residuals of {enforcement} modelled on {crime}"
+        if frame.geometry:  # neighbours come from shapes
+            moran = morans_i(dict(a["pearson_residual"]), frame.geometry)
+            moran_of = f"residuals of {enforcement} modelled on {crime}"
         ratio = div.areas["ratio_shrunk"]
     elif enforcement in profile:
         # No crime to tether to: the policing component falls back to enforcement per resident.
@@ -151,7 +154,7 @@ def analyze_places(
             " residents relative to the city, not tethered to crime (no crime could be placed)."
         )
         ok = shrunk[shrunk > 0]
-        if len(ok) >= 5:
+        if len(ok) >= 5 and frame.geometry:
             moran = morans_i(dict(np.log(ok)), frame.geometry)
             moran_of = f"log {MEASURES[enforcement][2]} per 1,000 residents (shrunk)"
     crime_rate = profile[crime]["rate_shrunk"] if crime in profile else None
@@ -280,6 +283,8 @@ def map_specs(
     """One map per measure rate, the divergence ratio and the burden index: the published table,
     the column to draw, the count columns whose suppression hatches an area, and a caption."""
     specs: list[dict[str, Any]] = []
+    if not report.frame.geometry:
+        return specs  # nothing to draw: an area set loaded without shapes
     areas = public["areas"].table.set_index("area_id")
     where = f"{report.city} {report.label or report.area_set}"
     for m, r in report.rates.items():
