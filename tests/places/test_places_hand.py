@@ -46,3 +46,18 @@ def test_places_on_areas_without_shapes_has_no_maps_and_no_morans_i(store) -> No
     assert report.moran is None
     assert report.divergence is not None and len(report.divergence.areas) == 12
     assert map_specs(report, public_tables(report)) == []
+
+
+def test_city_options_become_places_arguments(monkeypatch) -> None:
+    import pytest
+
+    from publicsafety.analysis.places import city_options as co
+    from publicsafety.errors import ProfileError
+
+    got = co.as_arguments(co.city_options("New Orleans", "zones"))
+    assert got == ["--area-key", "([A-Za-z])$", "--attribute", "stops=beat",
+                   "--population-from", "tracts_2010", "--label", "police zones (by letter)"]  # fmt: skip
+    assert co.city_options("New Orleans", "neighborhoods") == {}
+    monkeypatch.setattr(co, "_all", lambda: {"X": {"beats": {"area_keys": "x"}}})
+    with pytest.raises(ProfileError, match="area_keys"):
+        co.city_options("X", "beats")

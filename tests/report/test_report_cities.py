@@ -49,6 +49,8 @@ def test_new_orleans_sections(new_orleans: str) -> None:
     for title in ("Service demand", "Officer-initiated activity", "Places", "Disparities"):
         assert f"There is no {title.lower()} analysis" not in new_orleans
     assert "Calls from the community per 1,000 residents, New Orleans" in new_orleans
+    # SOPP stops name only the zone letter: city_options.toml merges zones by letter for them.
+    assert "Stops per 1,000 residents, New Orleans police zones (by letter)" in new_orleans
     # No budget file was loaded for New Orleans.
     assert "There is no budget and scenarios analysis for New Orleans yet" in new_orleans
 

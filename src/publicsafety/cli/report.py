@@ -12,6 +12,7 @@ from typing import Annotated
 import click
 import typer
 
+from publicsafety.analysis.places.city_options import as_arguments, city_options
 from publicsafety.cli.common import DEFAULT_WS, WorkspaceOpt, console
 from publicsafety.engine import open_store
 from publicsafety.errors import PublicSafetyError
@@ -46,9 +47,10 @@ def plan(workspace: Path, city: str) -> list[tuple[str, list[str]]]:
     )
     crime = "crime" if tables["incidents"] else "community_calls"
     for area_set in area_sets:
+        options = as_arguments(city_options(city, area_set))
         steps.append(
             ("places", ["analyze", "places", "--areas", area_set, *base,
-                        "--enforcement", enforcement, "--crime", crime])
+                        "--enforcement", enforcement, "--crime", crime, *options])
         )  # fmt: skip
     if tables["budget"]:
         out = workspace / "outputs" / slug(city) / "budget"
