@@ -4,6 +4,7 @@ JavaScript), CSV downloads, the language switch, a phone's width, and axe-core c
 from __future__ import annotations
 
 import csv
+import tempfile
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from publicsafety.engine import open_store
 from publicsafety.sample_city.pipeline import STEPS, run_demo
+from publicsafety.taxonomy.classify import classify
 from tests.browser.conftest import LiveServer, axe_violations
 from tests.report.report_checks import small_counts
 
@@ -24,6 +27,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # The data steps only (no report): the dashboard reads the store.
     steps = [s for s in STEPS if s[0] in ("generate", "ingest")]
     run_demo(ws, seed=2025, calls=3000, steps=steps)
+    with open_store(ws) as store:
+        classify(store)  # categories for the category filter (the report runs this too)
     srv = LiveServer(ws)
     yield srv
     srv.stop()
@@ -72,3 +77,32 @@ def test_language_switch_and_phone(server: LiveServer, page: Any, phone_page: An
     assert axe_violations(page) == []
     phone_page.goto(server.url + "/dashboard/sample_city?year=2025")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_map_follows_the_filters_and_hatches_small_counts(
+    server: LiveServer, page: Any
+) -> None:
+    url = server.url + "/dashboard/sample_city?year=2025&area_set=neighborhoods&lang=en"
+    page.goto(url)
+    svg = page.locator("figure.map svg")
+    assert svg.get_attribute("role") == "img"
+    assert svg.get_attribute("aria-label") == (
+        "Calls per 1,000 residents, Sample City, neighborhoods"
+    )
+    assert page.locator("figure.map path.area").count() == 25
+    every = page.locator("figure.map path.area.value").count()
+    # One category has few calls per neighbourhood: many areas are hatched, none shows 1-10.
+    category = page.locator("#category option").nth(1).get_attribute("value")
+    page.goto(f"{url}&category={category}")
+    hatched = page.locator("figure.map path.area.suppressed").count()
+    assert page.locator("figure.map path.area.value").count() + hatched == 25
+    assert every == 25 and hatched > 0
+    assert small_counts(page.content()) == []
+    assert axe_violations(page) == []
+    page.goto(url.replace("lang=en", "lang=es"))
+    assert (
+        page.locator("figure.map svg")
+        .get_attribute("aria-label")
+        .startswith("Llamadas por cada 1.000 residentes")
+    )
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "dashboard_map_es.png"), full_page=True)

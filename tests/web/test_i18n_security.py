@@ -18,7 +18,8 @@ MSG = re.compile(r"""_\(\s*(["'])(.+?)\1\s*[,)]""", re.S)
 
 def template_strings() -> set[str]:
     found: set[str] = set()
-    for path in (WEB / "templates").rglob("*.html"):
+    # Templates, and pages drawn in Python with the request's `_` (the dashboard's map).
+    for path in [*(WEB / "templates").rglob("*.html"), *WEB.glob("*.py")]:
         found |= {m.group(2) for m in MSG.finditer(path.read_text(encoding="utf-8"))}
     return found
 

@@ -78,6 +78,18 @@ def _fmt(v: float) -> str:
     return f"{v:.2f}"
 
 
+# The words a map draws besides its title, legend title, caption and source.
+WORDS = {
+    "suppressed": "suppressed",
+    "suppressed (too few)": "suppressed (too few events to publish)",
+    "no data": "no data",
+    "under": "under {}",
+    "or more": "{} or more",
+    "to": "{} to {}",
+    "Source": "Source: {}",
+}
+
+
 def choropleth(
     geometry: Mapping[str, BaseGeometry],
     layer: MapLayer,
@@ -88,8 +100,12 @@ def choropleth(
     caption: str,
     class_breaks: Sequence[float] | None = None,
     width: int = 720,
+    words: Mapping[str, str] | None = None,
 ) -> str:
-    """A choropleth as a standalone SVG document (title, map, legend, caption, source line)."""
+    """A choropleth as a standalone SVG document (title, map, legend, caption, source line).
+
+    `words` translates the drawing's own words (keys of WORDS), for pages in other languages."""
+    w = {**WORDS, **(words or {})}
     ids = list(geometry)
     geoms = [geometry[i] for i in ids]
     tr = _projector(geoms)
@@ -136,9 +152,9 @@ def choropleth(
     for i, pg, v in zip(ids, proj, vals, strict=True):
         name = escape(str(layer.names.get(i, i)))
         if i in layer.suppressed:
-            fill, kind, tip = f"url(#{HATCH_ID})", "suppressed", f"{name}: suppressed"
+            fill, kind, tip = f"url(#{HATCH_ID})", "suppressed", f"{name}: {w['suppressed']}"
         elif not np.isfinite(v):
-            fill, kind, tip = "white", "nodata", f"{name}: no data"
+            fill, kind, tip = "white", "nodata", f"{name}: {w['no data']}"
         else:
             fill, kind, tip = colour(v), "value", f"{name}: {_fmt(v)}"
         out.append(
@@ -147,7 +163,7 @@ def choropleth(
         )
         minx, miny, maxx, maxy = pg.bounds
         w_px, h_px = (maxx - minx) * scale, (maxy - miny) * scale
-        label = "suppressed" if i in layer.suppressed else str(layer.names.get(i, i))
+        label = w["suppressed"] if i in layer.suppressed else str(layer.names.get(i, i))
         if w_px > 6.2 * len(label) + 4 and h_px > 14:
             p = shapely.get_coordinates(pg.representative_point())
             x, y = fx(p)[0]
@@ -170,8 +186,9 @@ def choropleth(
     y += 8
     for k, col in enumerate(palette):
         lo, hi = edges[k], edges[k + 1]
-        text = (f"under {_fmt(hi)}" if not np.isfinite(lo)
-                else f"{_fmt(lo)} or more" if not np.isfinite(hi) else f"{_fmt(lo)} to {_fmt(hi)}")  # fmt: skip
+        text = (w["under"].format(_fmt(hi)) if not np.isfinite(lo)
+                else w["or more"].format(_fmt(lo)) if not np.isfinite(hi)
+                else w["to"].format(_fmt(lo), _fmt(hi)))  # fmt: skip
         out.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="{col}" '
                    f'stroke="#444" stroke-width="0.6"/>'
                    f'<text x="{x + 20:.0f}" y="{y + 10:.0f}" font-size="11">{escape(text)}</text>')  # fmt: skip
@@ -183,12 +200,12 @@ def choropleth(
     if layer.suppressed:
         out.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="url(#{HATCH_ID})" '
                    f'stroke="#444" stroke-width="0.6"/><text x="{x + 20:.0f}" y="{y + 10:.0f}" '
-                   'font-size="11">suppressed (too few events to publish)</text>')  # fmt: skip
+                   f'font-size="11">{escape(w["suppressed (too few)"])}</text>')  # fmt: skip
         x += 250
     if any(not np.isfinite(v) for i, v in zip(ids, vals, strict=True) if i not in layer.suppressed):
         out.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="16" height="12" fill="white" '
                    f'stroke="#444" stroke-width="0.6"/><text x="{x + 20:.0f}" y="{y + 10:.0f}" '
-                   'font-size="11">no data</text>')  # fmt: skip
+                   f'font-size="11">{escape(w["no data"])}</text>')  # fmt: skip
     out.append("</g>")
     y += 34
     for line in _wrap(caption, int(width / 7.6)):
@@ -196,7 +213,7 @@ def choropleth(
                    f"{escape(line)}</text>")  # fmt: skip
         y += 17
     y += 6
-    for k, line in enumerate(_wrap(f"Source: {source}", width // 6)):
+    for k, line in enumerate(_wrap(w["Source"].format(source), width // 6)):
         out.append(f'<text x="20" y="{y:.0f}" font-size="10" fill="#333" '
                    f'class="source-line{"" if k == 0 else " source-more"}">{escape(line)}</text>')  # fmt: skip
         y += 13

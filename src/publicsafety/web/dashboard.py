@@ -20,6 +20,8 @@ from publicsafety.errors import StoreError
 from publicsafety.privacy import sensitive_sql
 from publicsafety.report.build import slug
 from publicsafety.report.export import publish
+from publicsafety.web.dashboard_map import calls_map
+from publicsafety.web.i18n import gettext_functions
 
 router = APIRouter()
 TABLES = ("calls_by_category", "calls_by_area", "stops_by_race")
@@ -205,6 +207,9 @@ def dashboard_city(
         opts = choices(store, city)
         f = _filters(year, area_set, category, opts)
         tables = {name: table(store, city, name, f) for name in TABLES}
+        where, params = _calls_where(city, f, "c")
+        _ = gettext_functions(request.state.lang)["_"]
+        area_map = calls_map(store, city, f.area_set, where, params, _)
     report = Path(request.app.state.workspace) / "outputs" / city_slug / "report" / "report.pdf"
     charts = {
         "calls_by_category": bars(tables["calls_by_category"], "category", "calls"),
@@ -215,7 +220,7 @@ def dashboard_city(
     shown = {k: df.astype(object).where(df.notna(), None) for k, df in tables.items()}
     return render(request, "dashboard/city.html", {
         "city": city, "city_slug": city_slug, "opts": opts, "f": f, "tables": shown,
-        "charts": charts, "has_report": report.exists(),
+        "charts": charts, "has_report": report.exists(), "area_map": area_map,
     })  # fmt: skip
 
 
