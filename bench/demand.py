@@ -27,7 +27,6 @@ from typing import Any
 
 import duckdb
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.demand import (
     TABLE_DIMENSIONS,
     demand_by,
@@ -36,12 +35,8 @@ from publicsafety.analysis.demand import (
     monthly,
     top_call_types,
 )
-from publicsafety.analysis.officer_time import (
-    OfficerTimeRules,
-    measure_officer_time,
-    minutes_sql,
-    rule_sql,
-)
+from publicsafety.analysis.officer_time import measure_officer_time
+from publicsafety.analysis.scope import Scope
 from publicsafety.engine import create_schema, open_store
 
 CITY = "Bench City"
@@ -62,6 +57,22 @@ RESPONDERS = ["police", "co_response", "civilian", "non_emergency"]
 ORIGINS = ["community", "community", "community", "officer", "alarm", "unknown"]
 DISPOSITIONS = ["RTF", "NAT", "GOA", "UNF", None]
 AREAS = 200
+
+
+# Officer time by the default rules (dispatch, else arrival, to clear; over 24 hours left out),
+# hand-written: the floor's own SQL, and the generator's.
+START = "coalesce(dispatched_at, arrived_at)"
+MINUTES_SQL = f"""CASE
+  WHEN coalesce(date_only, false) OR cleared_at IS NULL OR {START} IS NULL
+       OR cleared_at < {START} THEN NULL
+  WHEN epoch(cleared_at) - epoch({START}) > 86400 THEN NULL
+  ELSE (epoch(cleared_at) - epoch({START})) / 60.0 * CASE WHEN units >= 1 THEN units ELSE 1 END
+  END"""
+RULE_SQL = f"""CASE
+  WHEN coalesce(date_only, false) THEN 'date_only' WHEN cleared_at IS NULL THEN 'no_clear_time'
+  WHEN {START} IS NULL THEN 'no_start_time' WHEN cleared_at < {START} THEN 'negative'
+  WHEN epoch(cleared_at) - epoch({START}) > 86400 THEN 'over_limit'
+  WHEN dispatched_at IS NULL THEN 'measured_from_fallback' ELSE 'measured' END"""
 
 
 def generate(path: Path, n: int, threads: int) -> None:
@@ -106,7 +117,7 @@ def generate(path: Path, n: int, threads: int) -> None:
                    CASE WHEN CAST(hash(i, 10) % 100 AS BIGINT) = 0 THEN NULL ELSE 'B' || (CAST(hash(i, 11) % {AREAS} AS BIGINT)) END
             FROM range({n}) t(i)"""
     )
-    con.execute(f"UPDATE calls SET officer_minutes = {minutes_sql(OfficerTimeRules())}")
+    con.execute(f"UPDATE calls SET officer_minutes = {MINUTES_SQL}")
     con.execute("CHECKPOINT")
     con.close()
 
@@ -166,7 +177,8 @@ def floor_tasks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
         f"""SELECT (isodow(received_at) - 1) * 24 + hour(received_at), count(*),
                   count(*) FILTER (WHERE origin = 'community'), sum(officer_minutes) / 60,
                   count(officer_minutes), min(received_at), max(received_at)
-            FROM calls WHERE {CITY_SQL} GROUP BY 1"""
+            FROM calls WHERE {CITY_SQL} AND received_at IS NOT NULL AND NOT coalesce(date_only, false)
+            GROUP BY 1"""
     )
     tasks["by_area"] = q(
         f"""SELECT p.area_id, count(*), count(*) FILTER (WHERE c.origin = 'community'),
@@ -174,13 +186,12 @@ def floor_tasks(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], object
            FROM calls c LEFT JOIN placements p ON p.kind = 'calls' AND p.row_id = c.row_id
                 AND p.area_set = 'beats' WHERE c.{CITY_SQL} GROUP BY 1"""
     )
-    rules = OfficerTimeRules()
 
     def officer_time() -> object:
         # The toolkit both fills the column and counts the rules: so does the floor.
-        con.execute(f"UPDATE calls SET officer_minutes = {minutes_sql(rules)} WHERE {CITY_SQL}")
+        con.execute(f"UPDATE calls SET officer_minutes = {MINUTES_SQL} WHERE {CITY_SQL}")
         return con.execute(
-            f"SELECT {rule_sql(rules)}, count(*), sum({minutes_sql(rules)}), count(*) FILTER (WHERE units >= 1)"
+            f"SELECT {RULE_SQL}, count(*), sum({MINUTES_SQL}), count(*) FILTER (WHERE units >= 1)"
             f" FROM calls WHERE {CITY_SQL} GROUP BY 1"
         ).fetchall()
 

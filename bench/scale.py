@@ -7,12 +7,13 @@ then runs, each variant in its own subprocess on its own copy of the store:
   spill   demand and places with DuckDB's memory limit set below the store's size, spilling to
           disk (largest size only, unless --spill-all). Placement is numpy work in Python that
           no DuckDB limit bounds, so this variant starts from a store already placed;
-  spark   Spark local mode (local[2], 2 GB driver): tables copied to Parquet, then the same work
-          through engines/spark.py and engines/portable.py.
+  spark   Spark local mode (local[2], 2 GB driver): tables copied to Parquet, then the same
+          analysis functions, unchanged (Ibis on PySpark), and engines/spark.py's placement.
 Steps timed, once each (the machine is shared: compare sizes, not single seconds):
   place   area assignment of every call (ingest.areas.place / engines.spark.place);
   demand  demand_by for every table dimension and demand_by_area for the neighbourhoods;
-  places  calls from the community and officer-initiated calls per neighbourhood.
+  places  calls from the community and officer-initiated calls per neighbourhood (the places
+          analysis' area_frame).
 Peak memory is the largest resident set of the variant's whole process tree (Python, and for
 Spark its JVM and Python workers), sampled every 0.2 s from /proc (Linux).
 
@@ -37,10 +38,11 @@ import duckdb
 import numpy as np
 import shapely
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.demand import TABLE_DIMENSIONS, demand_by, demand_by_area
+from publicsafety.analysis.places.area_profiles import area_frame
+from publicsafety.analysis.scope import Scope
 from publicsafety.engine import Store, create_schema, open_store
-from publicsafety.engines import portable, spark
+from publicsafety.engines import spark
 from publicsafety.ingest import areas
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -99,31 +101,30 @@ def generate(path: Path, n: int) -> None:
     con.close()
 
 
-def duckdb_steps(store: Store) -> dict[str, Callable[[], object]]:
+def _demand(store: Store) -> object:
     scope = Scope(CITY)
+    return [demand_by(store, scope, d) for d in TABLE_DIMENSIONS] + [
+        demand_by_area(store, scope, SET)
+    ]
+
+
+def _places(store: Store) -> object:
+    return area_frame(store, CITY, SET, ("community_calls", "officer_calls"))
+
+
+def duckdb_steps(store: Store) -> dict[str, Callable[[], object]]:
     return {
         "place": lambda: areas.place(store, "calls", area_set=SET),
-        "demand": lambda: (
-            [demand_by(store, scope, d) for d in TABLE_DIMENSIONS]
-            + [demand_by_area(store, scope, SET)]
-        ),
-        "places": lambda: [
-            portable.place_counts(store, CITY, SET, m) for m in ("community_calls", "officer_calls")
-        ],
+        "demand": lambda: _demand(store),
+        "places": lambda: _places(store),
     }
 
 
 def spark_steps(store: Store, folder: Path) -> dict[str, Callable[[], object]]:
-    scope = Scope(CITY)
     return {
         "place": lambda: spark.place(store, "calls", CITY, SET, folder),
-        "demand": lambda: (
-            [portable.demand_by(store, scope, d) for d in TABLE_DIMENSIONS]
-            + [portable.demand_by_area(store, scope, SET)]
-        ),
-        "places": lambda: [
-            portable.place_counts(store, CITY, SET, m) for m in ("community_calls", "officer_calls")
-        ],
+        "demand": lambda: _demand(store),
+        "places": lambda: _places(store),
     }
 
 

@@ -31,6 +31,7 @@ class Store:
         self.settings = cfg
         self._con = con
         self.backend = backend
+        self._tables: dict[str, ibis.Table] = {}  # the canonical tables' schemas never change
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -48,13 +49,22 @@ class Store:
         return self._con is not None
 
     def table(self, name: str) -> ibis.Table:
+        if self._con is not None:
+            # DuckDB 2.0 refuses new work while a result of execute() is unread (a fetchone()
+            # in a notebook cell, say); Ibis would fail on it. Such a result is finished here.
+            self._con.complete()
+        if name in self._tables:
+            return self._tables[name]
         if name not in tables.TABLES and name not in self.backend.list_tables():
             raise StoreError(
                 f"no table named {name!r} in the store",
                 where=str(self.settings.store_path),
                 fix=f"known tables: {', '.join(sorted(tables.TABLES))}",
             )
-        return self.backend.table(name)
+        table = self.backend.table(name)
+        if name in tables.TABLES:
+            self._tables[name] = table
+        return table
 
     def count(self, name: str, where: str | None = None) -> int:
         sql = f'SELECT count(*) FROM "{name}"' + (f" WHERE {where}" if where else "")

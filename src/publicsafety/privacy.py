@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -262,6 +263,12 @@ def sensitive_kind(
         if re.search(SENSITIVE_PATTERNS[kind], text):
             return kind
     return None
+
+
+def sensitive_expr(column: Any, kinds: Sequence[str] = DEFAULT.sensitive_categories) -> Any:
+    """An Ibis boolean expression: is this call type (an Ibis string column) sensitive?"""
+    pattern = "|".join(f"(?:{SENSITIVE_PATTERNS[k]})" for k in kinds)
+    return column.fill_null("").upper().re_search(pattern)
 
 
 def sensitive_sql(column: str, kinds: Sequence[str] = DEFAULT.sensitive_categories) -> str:

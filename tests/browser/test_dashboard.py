@@ -4,8 +4,8 @@ JavaScript), CSV downloads, the language switch, a phone's width, and axe-core c
 from __future__ import annotations
 
 import csv
-import tempfile
 import io
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

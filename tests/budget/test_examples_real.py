@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.budget.cost import cost_from_store, cost_of_service, cost_sentences
 from publicsafety.analysis.budget.reallocation import run_reallocation, sentences
 from publicsafety.analysis.budget.scenario_file import EXAMPLES_DIR, load_reallocation
+from publicsafety.analysis.scope import Scope
 from publicsafety.engine import Store
 from publicsafety.ingest import ingest_file
 from tests.conftest import ROOT, real_data

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from publicsafety.analysis._sql import ALL_EVENTS, COMMUNITY_ONLY, Scope
 from publicsafety.analysis.demand import demand_by, hour_of_week
 from publicsafety.analysis.officer_time import measure_officer_time
+from publicsafety.analysis.scope import ALL_EVENTS, COMMUNITY_ONLY, Scope
 from publicsafety.engine import Store
 from publicsafety.ingest import ingest_file
 from publicsafety.taxonomy import classify

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from publicsafety.analysis import text
-from publicsafety.analysis._sql import ALL_EVENTS
 from publicsafety.analysis.officer_time import measure_officer_time
+from publicsafety.analysis.scope import ALL_EVENTS
 from publicsafety.cli import app
 from publicsafety.engine import open_store
 from publicsafety.ingest import ingest_file

@@ -10,7 +10,6 @@ from datetime import date
 import duckdb
 import pytest
 
-from publicsafety.analysis._sql import ALL_EVENTS, COMMUNITY_ONLY, Scope
 from publicsafety.analysis.demand import (
     WITHHELD,
     demand_by,
@@ -18,6 +17,7 @@ from publicsafety.analysis.demand import (
     demand_tables,
     hour_of_week,
 )
+from publicsafety.analysis.scope import ALL_EVENTS, COMMUNITY_ONLY, Scope
 from publicsafety.engine import Store
 from publicsafety.privacy import sensitive_kind
 from tests.demand.real import (

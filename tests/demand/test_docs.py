@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.officer_time import measure_officer_time, response_times
+from publicsafety.analysis.scope import Scope
 from publicsafety.cli import app
 from tests.conftest import ROOT
 from tests.demand.real import load

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.officer_initiated import (
     by_area,
     by_hour_of_week,
@@ -15,6 +14,7 @@ from publicsafety.analysis.officer_initiated import (
     origin_share,
     outcomes,
 )
+from publicsafety.analysis.scope import Scope
 from tests.demand.real import ALEXANDRIA_EXCLUDED, ALEXANDRIA_FROM, NOLA_EXCLUDED, load, raw
 
 pytestmark = pytest.mark.real_data

@@ -9,13 +9,13 @@ from datetime import date
 
 import pytest
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.officer_time import (
     OfficerTimeRules,
     ResponseConvention,
     measure_officer_time,
     response_times,
 )
+from publicsafety.analysis.scope import Scope
 from publicsafety.engine import Store
 from tests.demand.real import (
     ALEXANDRIA_COMMUNITY,

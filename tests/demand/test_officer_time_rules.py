@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.officer_time import (
     OfficerTimeRules,
     measure_officer_time,
     response_times,
 )
+from publicsafety.analysis.scope import Scope
 from publicsafety.engine import Store
 from publicsafety.errors import ProfileError, StoreError
 

@@ -1,66 +1,78 @@
 """Service demand (roadmap 1.1): calls and officer hours by category, responder, origin, priority,
 disposition, hour of week, month and area, with every share stating its denominator.
 
-Each table comes from one scan in the engine; only the aggregates reach pandas. Shares are given
-twice, over all events and over community-generated calls only, because published figures
-differ mostly on that choice. Officer hours are `calls.officer_minutes` (analysis/officer_time).
+Each table is one grouped aggregate on the engine (Ibis: DuckDB or Spark); only the grouped rows
+reach pandas, where both denominators and their shares are worked out. Shares are given twice,
+over all events and over community-generated calls only, because published figures differ
+mostly on that choice. Officer hours are `calls.officer_minutes` (analysis/officer_time).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+import ibis
+import numpy as np
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import ALL_EVENTS, COMMUNITY_ONLY, Scope, frame, require_calls
+from publicsafety.analysis.scope import (
+    ALL_EVENTS,
+    COMMUNITY_ONLY,
+    Scope,
+    fetch,
+    require_calls,
+)
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
-from publicsafety.privacy import sensitive_sql
+from publicsafety.privacy import sensitive_expr
 
 NOT_RECORDED = "not recorded"
 WITHHELD = "withheld (sensitive call type)"
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-# The value each dimension groups by (SQL over `calls`).
-DIMENSIONS: dict[str, str] = {
-    "category": "coalesce(category, 'unclassified')",
-    "responder": "coalesce(responder, 'unclassified')",
-    "origin": "coalesce(origin, 'unknown')",
-    "agency": f"coalesce(agency, '{NOT_RECORDED}')",
-    "priority": f"coalesce(priority, '{NOT_RECORDED}')",
-    "disposition": f"coalesce(disposition, disposition_text, '{NOT_RECORDED}')",
-    # Grouped on the truncated timestamp (cheap) and written as YYYY-MM only on the result rows.
-    "month": "date_trunc('month', received_at)",
-    "call_type": f"coalesce(call_type, call_type_code, '{NOT_RECORDED}')",
-}
-COMMUNITY = "origin = 'community'"
-# How a grouped value is written in the result (default: as it is).
-DISPLAY = {"month": f"coalesce(strftime(value, '%Y-%m'), '{NOT_RECORDED}')"}
+DIMENSIONS = (
+    "category",
+    "responder",
+    "origin",
+    "agency",
+    "priority",
+    "disposition",
+    "month",
+    "call_type",
+)
+FALLBACK = {"category": "unclassified", "responder": "unclassified", "origin": "unknown",
+            "agency": NOT_RECORDED, "priority": NOT_RECORDED}  # fmt: skip
 
 
-def _long_sql(value: str, where: str, dimension: str, order: str, extra: bool) -> str:
-    """One scan grouped by (value, community or not); both denominators, their shares and the
-    long layout come from those few rows, still in the engine."""
-    cat = ", any_value(category) AS category" if extra else ""
-    cat_sum = ", any_value(category) AS category" if extra else ""
-    cat_col = ", category" if extra else ""
-    return f"""
-        WITH g AS (
-          SELECT {value} AS value, {COMMUNITY} AS comm, count(*) AS calls,
-                 sum(officer_minutes) / 60.0 AS hours, count(officer_minutes) AS timed{cat}
-          FROM calls WHERE {where} GROUP BY ALL),
-        l AS (
-          SELECT value, '{ALL_EVENTS}' AS denominator, sum(calls) AS calls, sum(hours) AS hours,
-                 sum(timed) AS timed{cat_sum}
-          FROM g GROUP BY value
-          UNION ALL
-          SELECT value, '{COMMUNITY_ONLY}', calls, hours, timed{cat_col} FROM g WHERE comm)
-        SELECT {DISPLAY.get(dimension, "value")} AS {dimension}, denominator, CAST(calls AS BIGINT) AS calls,
-               calls / sum(calls) OVER (PARTITION BY denominator) AS share_of_calls,
-               CASE WHEN timed > 0 THEN hours END AS officer_hours,
-               hours / nullif(sum(hours) OVER (PARTITION BY denominator), 0) AS share_of_officer_hours,
-               CAST(timed AS BIGINT) AS calls_with_officer_time{cat_col}
-        FROM l ORDER BY {order}"""
+def value(t: ibis.Table, dimension: str) -> Any:
+    """The value a demand table groups `t` (calls) by."""
+    if dimension in FALLBACK:
+        return t[dimension].fill_null(FALLBACK[dimension])
+    if dimension == "disposition":
+        return ibis.coalesce(t.disposition, t.disposition_text, ibis.literal(NOT_RECORDED))
+    if dimension == "call_type":
+        return ibis.coalesce(t.call_type, t.call_type_code, ibis.literal(NOT_RECORDED))
+    if dimension == "month":
+        # Grouped on the truncated timestamp; written as YYYY-MM on the result rows only.
+        return t.received_at.truncate("M")
+    raise StoreError(
+        f"no demand dimension {dimension!r}", fix=f"choose one of: {', '.join(DIMENSIONS)}"
+    )
+
+
+def _month_text(values: pd.Series) -> pd.Series:
+    text = pd.to_datetime(values).dt.strftime("%Y-%m")
+    return text.where(values.notna(), NOT_RECORDED).astype("str")
+
+
+def _sums() -> dict[str, Any]:
+    """calls, officer minutes and calls with officer time of a group."""
+    return {
+        "calls": _.count(),
+        "minutes": _.officer_minutes.sum(),
+        "timed": _.officer_minutes.count(),
+    }
 
 
 def demand_by(store: Store, scope: Scope, dimension: str) -> pd.DataFrame:
@@ -68,37 +80,77 @@ def demand_by(store: Store, scope: Scope, dimension: str) -> pd.DataFrame:
     (column `denominator`), sorted by calls (months in time order)."""
     if dimension not in DIMENSIONS:
         raise StoreError(
-            f"no demand dimension {dimension!r}",
-            fix=f"choose one of: {', '.join(DIMENSIONS)}",
+            f"no demand dimension {dimension!r}", fix=f"choose one of: {', '.join(DIMENSIONS)}"
         )
-    where, params = scope.where()
-    order = "denominator, value" if dimension == "month" else "denominator, calls DESC, value"
-    sql = _long_sql(DIMENSIONS[dimension], where, dimension, order, dimension == "call_type")
-    df = frame(store, sql, params)
-    return df.astype(
-        {"share_of_calls": float, "officer_hours": float, "share_of_officer_hours": float}
+    t = scope.calls(store)
+    extra = {"category": _.category.arbitrary()} if dimension == "call_type" else {}
+    g = fetch(
+        t.group_by(value=value(t, dimension), comm=t.origin == "community").aggregate(
+            **_sums(), **extra
+        )
     )
+    if dimension == "month":
+        g["value"] = _month_text(g["value"])
+    g["hours"] = g["minutes"] / 60.0
+    keep = ["calls", "hours", "timed"]
+    every = g.groupby("value", as_index=False, dropna=False)[keep].sum(min_count=1)
+    if extra:
+        # Every call of a type has the same category: any row's will do.
+        every = every.merge(
+            g.dropna(subset=["category"]).drop_duplicates("value")[["value", "category"]],
+            on="value",
+            how="left",
+        )
+    every["denominator"] = ALL_EVENTS
+    comm = g.loc[g["comm"].eq(True), ["value", *keep, *extra]].copy()
+    comm["denominator"] = COMMUNITY_ONLY
+    out = pd.concat([every, comm], ignore_index=True)
+    by = out.groupby("denominator")
+    out["share_of_calls"] = out["calls"] / by["calls"].transform("sum")
+    total_hours = by["hours"].transform("sum")
+    out["officer_hours"] = out["hours"].where(out["timed"] > 0).astype(float)
+    out["share_of_officer_hours"] = (out["hours"] / total_hours.where(total_hours != 0)).astype(
+        float
+    )
+    out["calls_with_officer_time"] = out["timed"].astype("int64")
+    out["calls"] = out["calls"].astype("int64")
+    if dimension == "month":
+        keys, ascending = ["denominator", "value"], [True, True]
+    else:
+        keys, ascending = ["denominator", "calls", "value"], [True, False, True]
+    out = out.sort_values(keys, ascending=ascending, ignore_index=True, kind="stable")
+    out = out.rename(columns={"value": dimension})
+    cols = [dimension, "denominator", "calls", "share_of_calls", "officer_hours"]
+    cols += ["share_of_officer_hours", "calls_with_officer_time", *extra]
+    return _text(out[cols], [dimension, "denominator", *extra])
+
+
+def _text(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for col in columns:
+        df[col] = df[col].astype("str")
+    return df
 
 
 def top_call_types(store: Store, scope: Scope, n: int = 20) -> pd.DataFrame:
     """The `n` call types with the most calls (all events), with their category and shares."""
-    where, params = scope.where()
-    value = DIMENSIONS["call_type"]
-    # Only n rows come back; the shares' denominators are computed over every type in the engine.
-    df = frame(
-        store,
-        f"""SELECT {value} AS call_type, count(*) AS calls,
-                   count(*) / sum(count(*)) OVER () AS share_of_calls,
-                   coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours,
-                   sum(officer_minutes) / sum(sum(officer_minutes)) OVER () AS share_of_officer_hours,
-                   count(officer_minutes) AS calls_with_officer_time, any_value(category) AS category
-            FROM calls WHERE {where} GROUP BY ALL ORDER BY calls DESC, call_type LIMIT {int(n)}""",
-        params,
+    t = scope.calls(store)
+    grouped = t.group_by(call_type=value(t, "call_type")).aggregate(
+        **_sums(), category=_.category.arbitrary()
     )
-    df.insert(1, "denominator", ALL_EVENTS)
-    df["officer_hours"] = df["officer_hours"].where(df["calls_with_officer_time"] > 0)
-    cols = ["call_type", "denominator", "calls", "share_of_calls", "officer_hours"]
-    return df[[*cols, "share_of_officer_hours", "calls_with_officer_time", "category"]]
+    # Only n rows come back; the shares' denominators are totals over every type.
+    ranked = grouped.mutate(all_calls=_.calls.sum().over(), all_minutes=_.minutes.sum().over())
+    top = fetch(ranked.order_by([ibis.desc("calls"), "call_type"]).limit(int(n)))
+    totals = {"all_calls": top["all_calls"].max(), "all_minutes": top["all_minutes"].max()}
+    top = top.sort_values(["calls", "call_type"], ascending=[False, True], ignore_index=True)
+    out = pd.DataFrame({"call_type": top["call_type"], "denominator": ALL_EVENTS})
+    out["calls"] = top["calls"].astype("int64")
+    out["share_of_calls"] = out["calls"] / float(totals["all_calls"])
+    out["officer_hours"] = (top["minutes"].fillna(0) / 60.0).where(top["timed"] > 0)
+    minutes = float(totals["all_minutes"]) if pd.notna(totals["all_minutes"]) else np.nan
+    out["share_of_officer_hours"] = top["minutes"] / minutes
+    out["calls_with_officer_time"] = top["timed"].astype("int64")
+    out["category"] = top["category"]
+    return _text(out, ["call_type", "denominator", "category"])
 
 
 def monthly(store: Store, scope: Scope, by: str = "category") -> pd.DataFrame:
@@ -107,17 +159,20 @@ def monthly(store: Store, scope: Scope, by: str = "category") -> pd.DataFrame:
         raise StoreError(
             f"no demand dimension {by!r}", fix=f"choose one of: {', '.join(DIMENSIONS)}"
         )
-    where, params = scope.where()
-    return frame(
-        store,
-        f"""SELECT strftime(m, '%Y-%m') AS month, * EXCLUDE (m) FROM (
-              SELECT date_trunc('month', received_at) AS m, {DIMENSIONS[by]} AS {by},
-                     count(*) AS calls, coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours,
-                     count(*) FILTER (WHERE {COMMUNITY}) AS community_calls
-              FROM calls WHERE {where} AND received_at IS NOT NULL GROUP BY ALL)
-            ORDER BY month, {by}""",
-        params,
+    t = scope.calls(store).filter(lambda c: c.received_at.notnull())
+    df = fetch(
+        t.group_by(m=t.received_at.truncate("M"), key=value(t, by)).aggregate(
+            calls=_.count(),
+            minutes=_.officer_minutes.sum(),
+            community_calls=_.count(where=_.origin == "community"),
+        )
     )
+    out = pd.DataFrame({"month": _month_text(df["m"]), by: df["key"]})
+    out["calls"] = df["calls"].astype("int64")
+    out["officer_hours"] = df["minutes"].fillna(0) / 60.0
+    out["community_calls"] = df["community_calls"].astype("int64")
+    out = out.sort_values(["month", by], ignore_index=True, kind="stable")
+    return _text(out, ["month", by])
 
 
 def hour_of_week(store: Store, scope: Scope, *, withhold_sensitive: bool = False) -> pd.DataFrame:
@@ -128,39 +183,49 @@ def hour_of_week(store: Store, scope: Scope, *, withhold_sensitive: bool = False
     With `withhold_sensitive`, sensitive call types (privacy.py) are counted in one extra row
     without a time, as the privacy rules require of public outputs.
     """
-    where, params = scope.where()
-    timed = f"{where} AND received_at IS NOT NULL AND NOT coalesce(date_only, false)"
-    sens = sensitive_sql("call_type") if withhold_sensitive else "false"
-    df = frame(
-        store,
-        f"""
-        WITH c AS (
-          SELECT CASE WHEN {sens} THEN NULL
-                      ELSE (isodow(received_at) - 1) * 24 + hour(received_at) END AS how,
-                 officer_minutes, {COMMUNITY} AS comm, received_at
-          FROM calls WHERE {timed}
-        ),
-        agg AS (SELECT how, count(*) AS calls, count(*) FILTER (WHERE comm) AS community_calls,
-                       coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours,
-                       count(officer_minutes) AS calls_with_officer_time,
-                       min(received_at) AS t0, max(received_at) AS t1
-                FROM c GROUP BY how),
-        -- The period from the same scan: the first and last day with a call.
-        span AS (SELECT min(t0)::DATE AS d0, max(t1)::DATE AS d1 FROM agg),
-        days AS (SELECT isodow(d) - 1 AS dow, count(*) AS n
-                 FROM span, generate_series(span.d0, span.d1, INTERVAL 1 DAY) g(d) GROUP BY 1)
-        SELECT agg.how AS hour_of_week, agg.how // 24 AS dow, agg.how % 24 AS hour,
-               agg.calls, agg.community_calls, agg.officer_hours, agg.calls_with_officer_time,
-               days.n AS slots
-        FROM agg LEFT JOIN days ON days.dow = agg.how // 24
-        ORDER BY agg.how NULLS LAST
-        """,
-        params,
+    t = scope.calls(store)
+    t = t.filter(t.received_at.notnull(), ~t.date_only.fill_null(False))
+    how = t.received_at.day_of_week.index().cast("int64") * 24 + t.received_at.hour()
+    if withhold_sensitive:
+        how = ibis.ifelse(sensitive_expr(t.call_type), ibis.null("int64"), how)
+    df = fetch(
+        t.group_by(how=how).aggregate(
+            calls=_.count(),
+            community_calls=_.count(where=_.origin == "community"),
+            minutes=_.officer_minutes.sum(),
+            timed=_.officer_minutes.count(),
+            t0=_.received_at.min(),
+            t1=_.received_at.max(),
+        )
     )
-    df.insert(1, "day", [DAYS[int(d)] if pd.notna(d) else WITHHELD for d in df["dow"]])
-    df["calls_per_week"] = df["calls"] / df["slots"]
-    df["officer_hours_per_week"] = df["officer_hours"] / df["slots"]
-    return df.drop(columns=["dow"])
+    cols = ["hour_of_week", "day", "hour", "calls", "community_calls", "officer_hours",
+            "calls_with_officer_time", "slots", "calls_per_week", "officer_hours_per_week"]  # fmt: skip
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+    df = df.sort_values("how", na_position="last", ignore_index=True)
+    # The period from the same scan: the first and last day with a call.
+    d0, d1 = pd.Timestamp(df["t0"].min()).normalize(), pd.Timestamp(df["t1"].max()).normalize()
+    days = pd.date_range(d0, d1, freq="D")
+    slots = pd.Series(days.day_of_week).value_counts()
+    how_ = df["how"].astype("Int64")
+    dow = how_ // 24
+    out = pd.DataFrame({"hour_of_week": how_})
+    out["day"] = [DAYS[int(d)] if pd.notna(d) else WITHHELD for d in dow]
+    out["day"] = out["day"].astype("str")
+    out["hour"] = how_ % 24
+    out["calls"] = df["calls"].astype("int64")
+    out["community_calls"] = df["community_calls"].astype("int64")
+    out["officer_hours"] = df["minutes"].fillna(0) / 60.0
+    out["calls_with_officer_time"] = df["timed"].astype("int64")
+    out["slots"] = dow.map(lambda d: int(slots.get(int(d), 0)) if pd.notna(d) else pd.NA).astype(
+        "Int64"
+    )
+    out["calls_per_week"] = out["calls"] / out["slots"]
+    out["officer_hours_per_week"] = out["officer_hours"] / out["slots"]
+    if how_.notna().all():  # no withheld row: plain numbers
+        out = out.astype({"hour_of_week": "int64", "hour": "int64", "slots": "int64",
+                          "calls_per_week": "float64", "officer_hours_per_week": "float64"})  # fmt: skip
+    return out[cols]
 
 
 def demand_by_area(
@@ -169,54 +234,54 @@ def demand_by_area(
     """Calls and officer hours per area of `area_set` (through `placements`), with residents
     and calls per 1,000 residents where the population is known. Calls with no point or outside
     every area are one row with area_id NULL ("no area")."""
-    where, params = scope.where("c")
-    sens = sensitive_sql("c.call_type") if withhold_sensitive else "false"
-    df = frame(
-        store,
-        f"""
-        WITH pop AS (
-          SELECT area_id, sum("count") AS residents FROM population
-          WHERE city = ? AND area_set = ? AND dimension = 'total' GROUP BY area_id
-        ),
-        c AS (
-          SELECT CASE WHEN {sens} THEN '{WITHHELD}' ELSE p.area_id END AS area_id,
-                 c.officer_minutes, c.origin
-          FROM calls c LEFT JOIN placements p
-            ON p.kind = 'calls' AND p.row_id = c.row_id AND p.area_set = ?
-          WHERE {where}
-        ),
-        agg AS (
-          SELECT area_id, count(*) AS calls, count(*) FILTER (WHERE origin = 'community') AS community_calls,
-                 count(*) FILTER (WHERE origin = 'officer') AS officer_initiated,
-                 coalesce(sum(officer_minutes), 0) / 60.0 AS officer_hours
-          FROM c GROUP BY area_id
+    c = scope.calls(store)
+    p = store.table("placements")
+    p = p.filter(p.kind == "calls", p.area_set == area_set).select("row_id", "area_id")
+    j = c.left_join(p, c.row_id == p.row_id)
+    area = j.area_id
+    if withhold_sensitive:
+        area = ibis.ifelse(sensitive_expr(j.call_type), ibis.literal(WITHHELD), area)
+    agg = fetch(
+        j.group_by(area=area).aggregate(
+            calls=_.count(),
+            community_calls=_.count(where=_.origin == "community"),
+            officer_initiated=_.count(where=_.origin == "officer"),
+            minutes=_.officer_minutes.sum(),
         )
-        SELECT agg.area_id, a.name, coalesce(pop.residents, a.population) AS residents,
-               agg.calls, agg.community_calls, agg.officer_initiated, agg.officer_hours
-        FROM agg
-        LEFT JOIN (SELECT area_id, any_value(name) AS name, any_value(population) AS population
-                   FROM areas WHERE city = ? AND area_set = ? GROUP BY area_id) a
-          ON a.area_id = agg.area_id
-        LEFT JOIN pop ON pop.area_id = agg.area_id
-        ORDER BY agg.area_id NULLS LAST
-        """,
-        [scope.city, area_set, area_set, *params, scope.city, area_set],
     )
+    a = store.table("areas")
+    names = fetch(
+        a.filter(a.city == scope.city, a.area_set == area_set)
+        .group_by("area_id")
+        .aggregate(name=a["name"].arbitrary(), population=a.population.arbitrary())
+    )
+    pop = store.table("population")
+    people = fetch(
+        pop.filter(pop.city == scope.city, pop.area_set == area_set, pop.dimension == "total")
+        .group_by("area_id")
+        .aggregate(residents=pop["count"].sum())
+    )
+    df = agg.rename(columns={"area": "area_id"})
+    df = df.merge(names, on="area_id", how="left").merge(people, on="area_id", how="left")
+    df["residents"] = df["residents"].astype(float).fillna(df["population"].astype(float))
+    df["officer_hours"] = df["minutes"].fillna(0) / 60.0
+    df = df.sort_values("area_id", na_position="last", ignore_index=True, kind="stable")
+    cols = ["area_id", "name", "residents", "calls", "community_calls", "officer_initiated"]
+    df = df[[*cols, "officer_hours"]].astype({c: "int64" for c in cols[3:]})
     res = df["residents"].where(df["residents"] > 0)
     df["calls_per_1000_residents"] = 1000 * df["calls"] / res
     df["share_of_calls"] = df["calls"] / df["calls"].sum()
     df["denominator"] = ALL_EVENTS
-    return df
+    return _text(df, ["area_id", "name", "denominator"])
 
 
 def area_sets(store: Store, city: str) -> list[str]:
     """Area sets the city's calls are placed in."""
-    rows = store.con.execute(
-        """SELECT DISTINCT p.area_set FROM placements p JOIN calls c
-           ON p.kind = 'calls' AND p.row_id = c.row_id WHERE c.city = ? ORDER BY 1""",
-        [city],
-    ).fetchall()
-    return [r[0] for r in rows]
+    p, c = store.table("placements"), store.table("calls")
+    c = c.filter(c.city == city).select("row_id")
+    p = p.filter(p.kind == "calls")
+    found = p.inner_join(c, p.row_id == c.row_id).select("area_set").distinct()
+    return sorted(str(v) for v in fetch(found)["area_set"])
 
 
 @dataclass
@@ -257,10 +322,11 @@ def demand_tables(
         out.tables[f"by_area_{name}"] = demand_by_area(
             store, scope, name, withhold_sensitive=withhold_sensitive
         )
+    by_origin = out.tables["by_origin"]
     community = int(
-        out.tables["by_origin"]
-        .query("denominator == @ALL_EVENTS and origin == 'community'")["calls"]
-        .sum()
+        by_origin.loc[
+            (by_origin["denominator"] == ALL_EVENTS) & (by_origin["origin"] == "community"), "calls"
+        ].sum()
     )
     out.notes.append(
         f"Shares are given over all events ({n:,}) and over community-generated calls only "

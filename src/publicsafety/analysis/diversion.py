@@ -1,8 +1,8 @@
 """Diversion scenarios (roadmap 5.1): which calls a community responder, a co-responder team or
 311 could take, the officer time that frees, the teams needed per shift and what it costs.
 
-Eligibility and counting run as one DuckDB query over `calls`; only per-program totals and
-hour-of-week counts come back to Python, where staffing (Erlang C or a utilisation rule) and
+Eligibility and counting run as one aggregate over `calls` on the engine; only per-program
+totals and hour-of-week counts come back to Python, where staffing (Erlang C or a utilisation rule) and
 costs are worked out. Shares are applied as expected values (eligible calls x share), so every
 figure can be checked by hand.
 """
@@ -14,11 +14,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import ibis
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import ALL_EVENTS, COMMUNITY_ONLY, Scope, frame, require_calls
-from publicsafety.analysis.officer_time import minutes_sql, rules_for
+from publicsafety.analysis.officer_time import minutes_expr, rules_for
 from publicsafety.analysis.scenario_files import DAY_NAMES, Program, Scenario
+from publicsafety.analysis.scope import (
+    ALL_EVENTS,
+    COMMUNITY_ONLY,
+    Scope,
+    fetch,
+    one_row,
+    require_calls,
+)
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 
@@ -33,65 +42,49 @@ DENOMINATOR_TRAP = (
 )
 
 
-def _in(column: str, values: tuple[str, ...], params: list[Any], upper: bool = False) -> str:
-    """SQL: `column` is one of `values` (a missing value is not); appends the parameters."""
+def _in(column: Any, values: tuple[str, ...], upper: bool = False) -> Any:
+    """`column` is one of `values` (a missing value is not)."""
     if not values:
-        return "false"
-    params.extend(v.upper() if upper else v for v in values)
-    col = f"upper({column})" if upper else column
-    return f"coalesce({col} IN ({', '.join('?' for _ in values)}), false)"
+        return ibis.literal(False)
+    col = column.upper() if upper else column
+    return col.isin([v.upper() if upper else v for v in values]).fill_null(False)
 
 
-def _flags(p: Program, params: list[Any]) -> tuple[str, str, str]:
-    """SQL for: the call matches the program, falls in its hours, is disqualified. Parameters
-    are appended in the order their placeholders appear."""
-    origin = _in("origin", p.origins, params)
-    kinds = " OR ".join(
-        [
-            _in("category", p.categories, params),
-            _in("call_type", p.call_types, params, upper=True),
-            _in("call_type_code", p.call_types, params, upper=True),
-            _in("responder", p.taxonomy_responders, params),
-        ]
+def _flags(t: ibis.Table, p: Program) -> tuple[Any, Any, Any]:
+    """Whether each call of `t` matches the program, falls in its hours, is disqualified."""
+    kinds = (
+        _in(t.category, p.categories)
+        | _in(t.call_type, p.call_types, upper=True)
+        | _in(t.call_type_code, p.call_types, upper=True)
+        | _in(t.responder, p.taxonomy_responders)
     )
-    match = f"({origin} AND ({kinds}))"
-    days = [DAY_NAMES.index(d) + 1 for d in p.days]
+    match = _in(t.origin, p.origins) & kinds
+    days = [DAY_NAMES.index(d) for d in p.days]
+    hour = t.received_at.hour()
     window = (
-        f"(isodow(received_at) IN ({', '.join(map(str, days))}) "
-        f"AND hour(received_at) >= {p.hours[0]} AND hour(received_at) < {p.hours[1]})"
+        t.received_at.day_of_week.index().isin(days) & (hour >= p.hours[0]) & (hour < p.hours[1])
     )
-    priority = _in("priority", p.exclude_priorities, params)
     # Weapon words disqualify on either the intake or the final call type.
-    words = []
+    text = (t.call_type.fill_null("") + " " + t.initial_call_type.fill_null("")).upper()
+    dq = _in(t.priority, p.exclude_priorities)
     for word in p.exclude_keywords:
-        words.append(
-            "contains(upper(coalesce(call_type, '') || ' ' || coalesce(initial_call_type, '')), ?)"
-        )
-        params.append(word.upper())
-    dq = " OR ".join([priority, *words])
-    return match, window, f"({dq})"
+        dq |= text.contains(word.upper())
+    return match, window, dq
 
 
-def _flag_sql(scenario: Scenario, scope: Scope, city: str) -> tuple[str, list[Any]]:
-    """A CTE `flagged`: calls in scope with officer minutes and the program that takes each."""
-    params: list[Any] = []
-    cols = []
+def _flagged(store: Store, scenario: Scenario, scope: Scope, city: str) -> ibis.Table:
+    """Calls in scope with officer minutes, the program flags, and the program that takes each."""
+    t = scope.calls(store).filter(lambda c: c.received_at.notnull())
+    cols: dict[str, Any] = {}
+    takes = []
     for i, p in enumerate(scenario.programs):
-        m, w, d = _flags(p, params)
-        cols.append(f"{m} AS m{i}, {w} AS w{i}, {d} AS d{i}")
-    where, wparams = scope.where()
-    params.extend(wparams)
+        m, w, d = _flags(t, p)
+        cols.update({f"m{i}": m, f"w{i}": w, f"d{i}": d})
+        takes.append((m & w & ~d, i))
     # Stored officer minutes win; calls not measured yet get them by the city's rules.
-    minutes = f"coalesce(officer_minutes, {minutes_sql(rules_for(city))})"
-    first = " ".join(
-        f"WHEN m{i} AND w{i} AND NOT d{i} THEN {i}" for i in range(len(scenario.programs))
-    )
-    sql = f"""
-      WITH base AS (
-        SELECT received_at, origin, {minutes} AS minutes, {", ".join(cols)}
-        FROM calls WHERE {where} AND received_at IS NOT NULL
-      ), flagged AS (SELECT *, CASE {first} END AS program FROM base)"""
-    return sql, params
+    minutes = ibis.coalesce(t.officer_minutes, minutes_expr(t, rules_for(city)))
+    program = ibis.cases(*takes, else_=ibis.null("int64")) if takes else ibis.null("int64")
+    return t.mutate(minutes=minutes, program=program, **cols)
 
 
 def erlang_c_wait_share(teams: int, load: float) -> float:
@@ -255,40 +248,41 @@ def run_diversion(
         )
     scope = Scope(chosen, agencies=scenario.agencies, since=since, until=until)
     require_calls(store, scope)
-    where, wparams = scope.where()
-    classified = frame(
-        store, f"SELECT count(category) AS n FROM calls WHERE {where}", wparams
-    ).iloc[0]["n"]
-    if int(classified) == 0:
+    t = scope.calls(store)
+    if int(t.category.count().to_pandas()) == 0:
         raise StoreError(
             f"the calls of {chosen} are not classified yet",
             where=str(store.settings.store_path),
             fix=f'run `publicsafety taxonomy classify --city "{chosen}"` first',
         )
-    cte, params = _flag_sql(scenario, scope, chosen)
-    n = len(scenario.programs)
-    per = ", ".join(
-        f"count(*) FILTER (WHERE m{i}) AS match_{i}, "
-        f"count(*) FILTER (WHERE m{i} AND NOT w{i}) AS outside_{i}, "
-        f"count(*) FILTER (WHERE m{i} AND w{i} AND d{i}) AS dq_{i}, "
-        f"count(*) FILTER (WHERE program = {i}) AS elig_{i}, "
-        f"count(minutes) FILTER (WHERE program = {i}) AS timed_{i}, "
-        f"coalesce(sum(minutes) FILTER (WHERE program = {i}), 0) AS min_{i}"
-        for i in range(n)
+    flagged = _flagged(store, scenario, scope, chosen)
+    per: dict[str, Any] = {}
+    for i in range(len(scenario.programs)):
+        m, w, d, take = _[f"m{i}"], _[f"w{i}"], _[f"d{i}"], _.program == i
+        per[f"match_{i}"] = _.count(where=m)
+        per[f"outside_{i}"] = _.count(where=m & ~w)
+        per[f"dq_{i}"] = _.count(where=m & w & d)
+        per[f"elig_{i}"] = _.count(where=take)
+        per[f"timed_{i}"] = _.minutes.count(where=take)
+        per[f"min_{i}"] = _.minutes.sum(where=take).fill_null(0)
+    head = one_row(
+        flagged.aggregate(
+            calls=_.count(),
+            comm=_.count(where=_.origin == "community"),
+            first=_.received_at.min(),
+            last=_.received_at.max(),
+            **per,
+        )
     )
-    head = frame(
-        store,
-        f"""{cte} SELECT count(*) AS calls, count(*) FILTER (WHERE origin = 'community') AS comm,
-            min(received_at)::DATE AS first, max(received_at)::DATE AS last, {per} FROM flagged""",
-        params,
-    ).iloc[0]
-    slots = frame(
-        store,
-        f"""{cte} SELECT program, isodow(received_at) AS dow, hour(received_at) AS hour,
-            count(*) AS calls FROM flagged WHERE program IS NOT NULL
-            GROUP BY ALL ORDER BY program, dow, hour""",
-        params,
-    )
+    slots = fetch(
+        flagged.filter(_.program.notnull())
+        .mutate(
+            dow=(_.received_at.day_of_week.index() + 1).cast("int64"),
+            hour=_.received_at.hour().cast("int64"),
+        )
+        .group_by(["program", "dow", "hour"])
+        .aggregate(calls=_.count())
+    ).sort_values(["program", "dow", "hour"], ignore_index=True)
     start, end = pd.Timestamp(head["first"]).date(), pd.Timestamp(head["last"]).date()
     weekdays = weekday_counts(start, end)
     result = DiversionResult(
@@ -367,22 +361,13 @@ def _priority_check(store: Store, scenario: Scenario, scope: Scope) -> list[str]
     wanted = sorted({x for p in scenario.programs for x in p.exclude_priorities})
     if not wanted:
         return []
-    where, params = scope.where()
-    found = frame(
-        store,
-        f"SELECT DISTINCT priority FROM calls WHERE {where} AND priority IN "
-        f"({', '.join('?' for _ in wanted)})",
-        params + wanted,
-    )
+    t = scope.calls(store)
+    found = fetch(t.filter(t.priority.isin(wanted)).select("priority").distinct())
     missing = [x for x in wanted if x not in set(found["priority"])]
     if not missing:
         return []
-    codes = frame(
-        store,
-        f"SELECT priority, count(*) AS n FROM calls WHERE {where} GROUP BY 1 ORDER BY 2 DESC "
-        "LIMIT 8",
-        params,
-    )
+    codes = fetch(t.group_by("priority").aggregate(n=_.count()))
+    codes = codes.sort_values(["n", "priority"], ascending=[False, True]).head(8)
     seen = ", ".join(str(x) for x in codes["priority"])
     return [
         f"No call has priority {', '.join(missing)}, so that screen removes nothing here; this "

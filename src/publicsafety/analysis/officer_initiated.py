@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+import ibis
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import ALL_EVENTS, Scope, convention, frame
 from publicsafety.analysis.demand import demand_by, demand_by_area, hour_of_week
+from publicsafety.analysis.scope import ALL_EVENTS, Scope, convention, fetch, one_row
 from publicsafety.engine import Store
 from publicsafety.errors import InputError
 
@@ -58,16 +61,16 @@ class OriginShare:
 
 def origin_share(store: Store, scope: Scope) -> OriginShare:
     """Officer-initiated and community-generated counts of the calls in scope."""
-    where, params = scope.where()
-    row = store.con.execute(
-        f"""SELECT count(*), count(*) FILTER (WHERE origin = 'officer'),
-                   count(*) FILTER (WHERE origin = 'community'),
-                   count(*) FILTER (WHERE coalesce(origin, 'unknown') <> 'unknown')
-            FROM calls WHERE {where}""",
-        params,
-    ).fetchone()
-    assert row is not None
-    return OriginShare(scope.city, *(int(x) for x in row))
+    t = scope.calls(store)
+    row = one_row(
+        t.aggregate(
+            events=t.count(),
+            officer=t.count(where=t.origin == "officer"),
+            community=t.count(where=t.origin == "community"),
+            known=t.count(where=t.origin.fill_null("unknown") != "unknown"),
+        )
+    )
+    return OriginShare(scope.city, *(int(v) for v in row.values()))
 
 
 def _officer(scope: Scope) -> Scope:
@@ -108,8 +111,9 @@ def by_type(store: Store, scope: Scope, n: int = 20) -> pd.DataFrame:
     return df
 
 
-def outcome_sql(city: str) -> str | None:
-    """SQL: the outcome of a call from its disposition, or None when the city has no mapping."""
+def outcome_expr(t: ibis.Table, city: str) -> Any:
+    """The outcome of each call of `t` from its disposition, or None when the city has no
+    mapping (demand_conventions.toml [city.outcomes])."""
     c = convention(city, "outcomes")
     if not c:
         return None
@@ -120,38 +124,36 @@ def outcome_sql(city: str) -> str | None:
             where=f"demand_conventions.toml [{city}.outcomes]",
             fix='use "disposition" or "disposition_text"',
         )
-    whens = []
+    text = t[column].upper()
+    whens = [(t[column].isnull(), "unknown")]
     for outcome in OUTCOMES:
-        values = [str(v).upper().replace("'", "''") for v in c.get(outcome, [])]
+        values = [str(v).upper() for v in c.get(outcome, [])]
         if values:
-            whens.append(
-                f"WHEN upper({column}) IN ({', '.join(repr(v) for v in values)}) THEN '{outcome}'"
-            )
-    return f"CASE WHEN {column} IS NULL THEN 'unknown' {' '.join(whens)} ELSE 'other' END"
+            whens.append((text.isin(values), outcome))
+    return ibis.cases(*whens, else_="other")
 
 
 def outcomes(store: Store, scope: Scope) -> pd.DataFrame:
     """How officer-initiated events and community-generated calls end: calls and share per
     outcome, per origin. Empty when the city's dispositions are not mapped."""
-    case = outcome_sql(scope.city)
+    t = scope.calls(store).filter(lambda c: c.origin.isin(["officer", "community"]))
+    case = outcome_expr(t, scope.city)
+    cols = ["origin", "outcome", "meaning", "calls", "share", "denominator"]
     if case is None:
-        return pd.DataFrame(
-            columns=["origin", "outcome", "meaning", "calls", "share", "denominator"]
-        )
-    where, params = scope.where()
-    df = frame(
-        store,
-        f"""SELECT origin, {case} AS outcome, count(*) AS calls
-            FROM calls WHERE {where} AND origin IN ('officer', 'community')
-            GROUP BY ALL ORDER BY origin DESC, calls DESC, outcome""",
-        params,
+        return pd.DataFrame(columns=cols)
+    df = fetch(t.group_by(origin=t.origin, outcome=case).aggregate(calls=_.count()))
+    df = df.sort_values(
+        ["origin", "calls", "outcome"], ascending=[False, False, True], ignore_index=True
     )
-    df["meaning"] = df["outcome"].map(OUTCOME_TEXT)
+    df["calls"] = df["calls"].astype("int64")
+    df["meaning"] = df["outcome"].map(OUTCOME_TEXT).astype("str")
     df["share"] = df["calls"] / df.groupby("origin")["calls"].transform("sum")
-    df["denominator"] = df["origin"].map(
-        {"officer": "officer-initiated events", "community": "community-generated calls"}
+    df["denominator"] = (
+        df["origin"]
+        .map({"officer": "officer-initiated events", "community": "community-generated calls"})
+        .astype("str")
     )
-    return df[["origin", "outcome", "meaning", "calls", "share", "denominator"]]
+    return df[cols]
 
 
 # --- published yearly figures --------------------------------------------------------------

@@ -4,18 +4,30 @@ Officer time is the time units were committed to a call: from dispatch (or arriv
 times the number of units where the data has units. Every call falls under exactly one rule
 (date-only source, no clear time, no start time, negative, over the limit, or measured) and
 the rules are counted, so no call is ever dropped without a trace. `calls.officer_minutes`
-holds the result (NULL where a rule gives no minutes).
+holds the result (NULL where a rule gives no minutes), written on the embedded DuckDB store;
+on another engine the rules are counted from the column as it was written there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import pandas as pd
+import sqlglot
+from ibis import _
+from sqlglot import exp
 
-from publicsafety.analysis._sql import COMMUNITY_ONLY, Scope, convention, frame, require_calls
+from publicsafety.analysis.scope import (
+    COMMUNITY_ONLY,
+    Scope,
+    convention,
+    fetch,
+    minutes,
+    one_row,
+    require_calls,
+)
 from publicsafety.engine import Store
 from publicsafety.errors import ProfileError, StoreError
 
@@ -102,34 +114,47 @@ def rules_for(city: str) -> OfficerTimeRules:
     )
 
 
-def _start(r: OfficerTimeRules) -> str:
-    return f"coalesce({r.primary}, {r.fallback})"
+def rule_expr(t: ibis.Table, r: OfficerTimeRules) -> Any:
+    """The rule each call of `t` falls under (see RULES)."""
+    start = ibis.coalesce(t[r.primary], t[r.fallback])
+    return ibis.cases(
+        (t.date_only.fill_null(False), DATE_ONLY),
+        (t.cleared_at.isnull(), NO_CLEAR),
+        (start.isnull(), NO_START),
+        (t.cleared_at < start, NEGATIVE),
+        (minutes(start, t.cleared_at) > r.max_hours * 60, OVER_LIMIT),
+        (t[r.primary].isnull(), MEASURED_FALLBACK),
+        else_=MEASURED,
+    )
 
 
-def rule_sql(r: OfficerTimeRules) -> str:
-    """SQL: the rule each call falls under (see RULES)."""
-    start = _start(r)
-    return f"""CASE
-      WHEN coalesce(date_only, false) THEN '{DATE_ONLY}'
-      WHEN cleared_at IS NULL THEN '{NO_CLEAR}'
-      WHEN {start} IS NULL THEN '{NO_START}'
-      WHEN cleared_at < {start} THEN '{NEGATIVE}'
-      WHEN epoch(cleared_at - {start}) > {r.max_hours * 3600:.0f} THEN '{OVER_LIMIT}'
-      WHEN {r.primary} IS NULL THEN '{MEASURED_FALLBACK}'
-      ELSE '{MEASURED}' END"""
+def minutes_expr(t: ibis.Table, r: OfficerTimeRules) -> Any:
+    """Officer minutes of each call of `t` under the rules (NULL where a rule gives none)."""
+    start = ibis.coalesce(t[r.primary], t[r.fallback])
+    units = ibis.ifelse(t.units >= 1, t.units, 1).cast("float64")
+    raw = minutes(start, t.cleared_at)
+    over = ibis.literal(r.max_hours * 60.0) if r.over_limit == "cap" else ibis.null("float64")
+    none = t.date_only.fill_null(False) | t.cleared_at.isnull() | start.isnull()
+    return ibis.cases(
+        (none | (t.cleared_at < start), ibis.null("float64")),
+        (raw > r.max_hours * 60, over * units),
+        else_=raw * units,
+    )
 
 
-def minutes_sql(r: OfficerTimeRules) -> str:
-    """SQL: officer minutes of a call under the rules (NULL where a rule gives none)."""
-    start = _start(r)
-    units = "CASE WHEN units >= 1 THEN units ELSE 1 END"
-    raw = f"epoch(cleared_at - {start}) / 60.0"
-    over = f"{r.max_hours * 60:.6f}" if r.over_limit == "cap" else "NULL"
-    return f"""CASE
-      WHEN coalesce(date_only, false) OR cleared_at IS NULL OR {start} IS NULL
-           OR cleared_at < {start} THEN NULL
-      WHEN epoch(cleared_at - {start}) > {r.max_hours * 3600:.0f} THEN {over} * {units}
-      ELSE {raw} * {units} END"""
+def column_sql(t: ibis.Table, expr: Any) -> str:
+    """DuckDB SQL of an expression over the columns of table `t`, unqualified (for an UPDATE of
+    that table): the one definition in Ibis serves both the store's UPDATE and every engine."""
+    query = sqlglot.parse_one(ibis.to_sql(t.select(v=expr), dialect="duckdb"), read="duckdb")
+    assert isinstance(query, exp.Select)
+    value = query.expressions[0].this
+
+    def bare(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column):
+            return exp.column(node.name, quoted=True)
+        return node
+
+    return value.transform(bare).sql(dialect="duckdb")
 
 
 @dataclass
@@ -156,20 +181,23 @@ def measure_officer_time(
     r = rules or rules_for(city)
     scope = Scope(city)
     total = require_calls(store, scope)
-    if update:
+    if update and store.is_duckdb:
+        calls = store.table("calls")
         store.con.execute(
-            f"UPDATE calls SET officer_minutes = {minutes_sql(r)} WHERE city = ?", [city]
+            f"UPDATE calls SET officer_minutes = {column_sql(calls, minutes_expr(calls, r))}"
+            " WHERE city = ?",
+            [city],
         )
-    df = frame(
-        store,
-        f"""
-        SELECT {rule_sql(r)} AS rule, count(*) AS calls,
-               coalesce(sum({minutes_sql(r)}), 0) / 60.0 AS officer_hours,
-               count(*) FILTER (WHERE units >= 1) AS units_known
-        FROM calls WHERE city = ? GROUP BY rule
-        """,
-        [city],
+    t = scope.calls(store)
+    df = fetch(
+        t.group_by(rule=rule_expr(t, r)).aggregate(
+            calls=_.count(),
+            minutes=minutes_expr(t, r).sum(),
+            units_known=_.count(where=_.units >= 1),
+        )
     )
+    df["officer_hours"] = df["minutes"].fillna(0) / 60.0
+    df = df[["rule", "calls", "officer_hours", "units_known"]]
     df = (
         pd.DataFrame({"rule": list(RULES)})
         .merge(df, on="rule", how="left")
@@ -257,13 +285,6 @@ class ResponseTimes:
     notes: list[str]
 
 
-def _in(column: str, values: Sequence[str], upper: bool = False) -> tuple[str, list[Any]]:
-    if not values:
-        return "true", []
-    col = f"upper({column})" if upper else column
-    return f"{col} IN ({', '.join('?' for _ in values)})", list(values)
-
-
 def response_times(
     store: Store,
     scope: Scope,
@@ -280,61 +301,55 @@ def response_times(
             fix=f"choose one of: {', '.join(RESPONSE_GROUPS)}",
         )
     conv = convention_ or ResponseConvention.for_city(scope.city)
-    where, params = scope.where()
-    o_sql, o_par = _in("origin", conv.origins)
-    d_sql, d_par = _in("disposition", conv.dispositions, upper=True)
-    total = "epoch(arrived_at - received_at) / 60.0"
-    window = f"{total} BETWEEN {conv.min_minutes} AND {conv.max_minutes}"
-    steps = [
-        ("calls in scope", "true"),
-        ("origin " + (", ".join(conv.origins) or "any"), o_sql),
-        ("disposition " + (", ".join(conv.dispositions) or "any"), d_sql),
-        ("date and time recorded (not a date-only source)", "NOT coalesce(date_only, false)"),
-        ("has an arrival time", "arrived_at IS NOT NULL"),
-        (
-            f"received to arrival within {conv.min_minutes:g} to {conv.max_minutes:,.0f} minutes",
-            window,
-        ),
-    ]
-    conds: list[str] = []
-    cond_params: list[Any] = []
-    selects, sel_params = [], []
-    for i, (_, cond) in enumerate(steps):
+    t = scope.calls(store)
+    total = minutes(t.received_at, t.arrived_at)
+    steps: list[tuple[str, Any]] = [
+        ("calls in scope", ibis.literal(True)),
+        ("origin " + (", ".join(conv.origins) or "any"),
+         t.origin.isin(list(conv.origins)) if conv.origins else ibis.literal(True)),
+        ("disposition " + (", ".join(conv.dispositions) or "any"),
+         t.disposition.upper().isin(list(conv.dispositions)) if conv.dispositions
+         else ibis.literal(True)),
+        ("date and time recorded (not a date-only source)", ~t.date_only.fill_null(False)),
+        ("has an arrival time", t.arrived_at.notnull()),
+        (f"received to arrival within {conv.min_minutes:g} to {conv.max_minutes:,.0f} minutes",
+         total.between(conv.min_minutes, conv.max_minutes)),
+    ]  # fmt: skip
+    conds, counts = [], {}
+    for i, (_step, cond) in enumerate(steps):
         conds.append(cond)
-        if i == 1:
-            cond_params += o_par
-        if i == 2:
-            cond_params += d_par
-        selects.append(f"count(*) FILTER (WHERE {' AND '.join(conds)}) AS s{i}")
-        sel_params += list(cond_params)
-    counts = store.con.execute(
-        f"SELECT {', '.join(selects)} FROM calls WHERE {where}", sel_params + params
-    ).fetchone()
-    assert counts is not None
-    sample = pd.DataFrame({"step": [s for s, _ in steps], "calls": [int(c) for c in counts]})
-    keep = " AND ".join(c for _, c in steps)
+        counts[f"s{i}"] = t.count(where=ibis.and_(*conds).fill_null(False))
+    got = one_row(t.aggregate(**counts))
+    sample = pd.DataFrame(
+        {"step": [s for s, _ in steps], "calls": [int(got[f"s{i}"]) for i in range(len(steps))]}
+    )
+    kept = t.filter(ibis.and_(*conds).fill_null(False))
     parts = []
     for name, (a, b) in SEGMENTS.items():
-        mins = f"epoch({b} - {a}) / 60.0"
-        parts.append(
-            f"""SELECT coalesce(CAST({by} AS VARCHAR), 'not recorded') AS grp, '{name}' AS segment, {mins} AS m
-                FROM kept WHERE {a} IS NOT NULL AND {b} IS NOT NULL AND {b} >= {a}"""
-        )
-    table = frame(
-        store,
-        f"""
-        WITH kept AS (SELECT * FROM calls WHERE {where} AND {keep}),
-        seg AS ({" UNION ALL ".join(parts)})
-        SELECT coalesce(grp, 'all') AS {by}, segment, count(*) AS calls,
-               quantile_cont(m, 0.5) AS median_minutes, avg(m) AS mean_minutes,
-               quantile_cont(m, 0.9) AS p90_minutes,
-               avg(CASE WHEN m > 20 THEN 1.0 ELSE 0.0 END) AS share_over_20,
-               avg(CASE WHEN m > 60 THEN 1.0 ELSE 0.0 END) AS share_over_60
-        FROM seg GROUP BY GROUPING SETS ((grp, segment), (segment))
-        ORDER BY grp IS NULL, grp, segment
-        """,
-        params + o_par + d_par,
-    )
+        seg = kept.filter(kept[a].notnull(), kept[b].notnull(), kept[b] >= kept[a])
+        parts.append(seg.select(
+            grp=seg[by].cast("string").fill_null("not recorded"),
+            segment=ibis.literal(name),
+            m=minutes(seg[a], seg[b]),
+        ))  # fmt: skip
+    segs = ibis.union(*parts, distinct=False)
+    stats = {
+        "calls": segs.count(),
+        "median_minutes": segs.m.quantile(0.5),
+        "mean_minutes": segs.m.mean(),
+        "p90_minutes": segs.m.quantile(0.9),
+        "share_over_20": (segs.m > 20).cast("float64").mean(),
+        "share_over_60": (segs.m > 60).cast("float64").mean(),
+    }
+    groups = fetch(segs.group_by(["grp", "segment"]).aggregate(**stats))
+    overall = fetch(segs.group_by("segment").aggregate(**stats))
+    groups = groups.sort_values(["grp", "segment"], ignore_index=True)
+    overall = overall.sort_values("segment", ignore_index=True)
+    overall.insert(0, "grp", "all")
+    table = pd.concat([groups, overall], ignore_index=True).rename(columns={"grp": by})
+    table[by] = table[by].astype("str")
+    table["segment"] = table["segment"].astype("str")
+    table["calls"] = table["calls"].astype("int64")
     table["denominator"] = conv.denominator()
     notes = [f"Convention: {conv.source}."]
     if sample["calls"].iloc[3] == 0:

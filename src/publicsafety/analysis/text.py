@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from publicsafety.analysis._sql import ALL_EVENTS, COMMUNITY_ONLY
 from publicsafety.analysis.officer_initiated import OriginShare
 from publicsafety.analysis.officer_time import OfficerTimeResult, ResponseTimes
+from publicsafety.analysis.scope import ALL_EVENTS, COMMUNITY_ONLY
 from publicsafety.privacy import is_small
 
 CATEGORY_WORDS = {

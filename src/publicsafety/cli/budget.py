@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from publicsafety.analysis._sql import Scope
 from publicsafety.analysis.budget.compare import (
     PILOT_CITIES,
     actual_vs_adopted,
@@ -30,6 +29,7 @@ from publicsafety.analysis.budget.cost import (
 from publicsafety.analysis.budget.reallocation import ReallocationResult, run_reallocation
 from publicsafety.analysis.budget.reallocation import sentences as realloc_sentences
 from publicsafety.analysis.budget.scenario_file import load_reallocation
+from publicsafety.analysis.scope import Scope, has_rows
 from publicsafety.cli.analyze import analyze_app
 from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.cli.scenario import scenario_app, write_diversion
@@ -175,7 +175,7 @@ def budget_cmd(
                 if len(funcs) > 1:  # line items with more than one function
                     name = f"by_function_{_slug(c)}_{fy}_{_slug(str(src))}"
                     written += write_table(publish(funcs, []), folder / name, [], xlsx=True)
-            has_calls = store.count("calls", f"city = '{c.replace(chr(39), chr(39) * 2)}'") > 0
+            has_calls = has_rows(store, "calls", c)
             cost = _officer_cost(store, c, year, hourly_cost, sworn) if has_calls else None
             if cost is not None:
                 df = cost_of_service(store, Scope(c), cost)

@@ -16,7 +16,6 @@ import typer
 
 from publicsafety.analysis import officer_initiated as oi
 from publicsafety.analysis import text
-from publicsafety.analysis._sql import ALL_EVENTS, Scope
 from publicsafety.analysis.demand import demand_tables
 from publicsafety.analysis.officer_time import (
     OfficerTimeResult,
@@ -24,6 +23,7 @@ from publicsafety.analysis.officer_time import (
     measure_officer_time,
     response_times,
 )
+from publicsafety.analysis.scope import ALL_EVENTS, Scope, cities
 from publicsafety.cli.analyze import analyze_app
 from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.engine import Store, open_store
@@ -282,19 +282,16 @@ def _slug(city: str) -> str:
 
 
 def choose_city(store: Store, city: str | None) -> str:
-    cities = [
-        str(r[0])
-        for r in store.con.execute("SELECT DISTINCT city FROM calls ORDER BY 1").fetchall()
-    ]
-    if city is not None and city in cities:
+    known = cities(store)
+    if city is not None and city in known:
         return city
-    if city is None and len(cities) == 1:
-        return cities[0]
+    if city is None and len(known) == 1:
+        return known[0]
     raise StoreError(
         f"no calls loaded for {city!r}" if city else "choose a city",
         where=str(store.settings.store_path),
-        fix=f"use --city with one of: {', '.join(cities)}"
-        if cities
+        fix=f"use --city with one of: {', '.join(known)}"
+        if known
         else "load calls first: publicsafety ingest FILE --profile <city>_calls",
     )
 

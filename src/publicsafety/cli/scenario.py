@@ -21,6 +21,7 @@ from publicsafety.analysis.change import ChangeResult, ChangeSpec, interrupted_t
 from publicsafety.analysis.change import sentences as change_sentences
 from publicsafety.analysis.diversion import DiversionResult, run_diversion, sentences
 from publicsafety.analysis.scenario_files import load_scenario
+from publicsafety.analysis.scope import cities
 from publicsafety.cli.analyze import analyze_app
 from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.engine import Store, open_store
@@ -302,16 +303,14 @@ def change_cmd(
 
 
 def _only_city(store: Store) -> str:
-    cities = [
-        r[0] for r in store.con.execute("SELECT DISTINCT city FROM calls ORDER BY 1").fetchall()
-    ]
-    if len(cities) != 1:
+    known = cities(store)
+    if len(known) != 1:
         raise InputError(
-            f"the store holds calls of {len(cities)} cities",
+            f"the store holds calls of {len(known)} known",
             where="--city",
-            fix="choose one with --city: " + (", ".join(cities) or "(load calls first)"),
+            fix="choose one with --city: " + (", ".join(known) or "(load calls first)"),
         )
-    return str(cities[0])
+    return str(known[0])
 
 
 def register(app: typer.Typer) -> None:

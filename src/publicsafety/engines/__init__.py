@@ -1,2 +1,2 @@
-"""Engines beyond the embedded DuckDB store: Spark (spark.py) and the Ibis forms of the
-aggregations that must run on any engine (portable.py)."""
+"""Engines beyond the embedded DuckDB store: Spark (spark.py). The analyses build Ibis
+expressions, so they run unchanged on any engine `engine.open_store` connects to."""

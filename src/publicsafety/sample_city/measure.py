@@ -26,7 +26,8 @@ def _read(con: duckdb.DuckDBPyConnection, raw_dir: Path, kind: str, name: str) -
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> float:
-    row = con.execute(sql).fetchone()
+    rows = con.execute(sql).fetchall()
+    row = rows[0] if rows else None
     return float(row[0]) if row and row[0] is not None else float("nan")
 
 
@@ -160,7 +161,7 @@ def quirks(raw_dir: Path) -> dict[str, int]:
           count(*) FILTER (Location IS NULL)
         FROM raw_calls
         """
-    ).fetchone()
+    ).fetchall()[0]
     con.close()
     assert row is not None
     keys = (

@@ -109,7 +109,7 @@ def summary_step(ctx: DemoContext) -> None:
             f' FROM placements p JOIN "{kind}" e ON e.row_id = p.row_id'
             " WHERE p.kind = ? AND p.area_set = 'neighborhoods' AND e.city = ?",
             [kind, CITY],
-        ).fetchone()
+        ).fetchall()[0]
         if got:
             placed[kind] = {"placed": int(got[0]), "not_placed": int(got[1])}
     ctx.summary = {

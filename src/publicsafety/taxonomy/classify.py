@@ -167,7 +167,7 @@ def classify_city(store: Store, city: str, workspace: Path | None = None) -> Cla
         FROM calls WHERE city = $city
         """,
         {"city": city},
-    ).fetchone()
+    ).fetchall()[0]
     assert row is not None
     return ClassifyResult(city, city_map.name if city_map else None, *(int(x) for x in row))
 

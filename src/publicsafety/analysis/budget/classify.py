@@ -17,8 +17,9 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import frame
+from publicsafety.analysis.scope import fetch
 from publicsafety.engine import Store
 from publicsafety.errors import InputError, Where
 from publicsafety.vocab import BudgetFunction
@@ -107,14 +108,12 @@ def classify_frame(lines: pd.DataFrame, rules: tuple[Rule, ...] | None = None) -
 def _distinct_lines(store: Store, city: str | None) -> pd.DataFrame:
     # Budgets repeat the same department / program / account text across years: classify
     # each distinct text once.
-    where = "WHERE city = ?" if city else ""
-    return frame(
-        store,
-        f"""SELECT city, department, program, account, function, count(*) AS lines,
-                   sum(amount) AS amount
-            FROM budget {where} GROUP BY ALL ORDER BY city, department, program, account""",
-        [city] if city else [],
-    )
+    t = store.table("budget")
+    if city:
+        t = t.filter(t.city == city)
+    keys = ["city", "department", "program", "account", "function"]
+    df = fetch(t.group_by(keys).aggregate(lines=_.count(), amount=_.amount.sum()))
+    return df.sort_values(["city", "department", "program", "account"], ignore_index=True)
 
 
 def review(store: Store, city: str | None = None) -> pd.DataFrame:

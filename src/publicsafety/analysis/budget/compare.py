@@ -15,9 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import ibis
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import frame
+from publicsafety.analysis.scope import fetch
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 
@@ -27,25 +29,42 @@ PILOT_CITIES = ("Albuquerque", "Baltimore", "Minneapolis", "New Orleans", "Stock
 # spending per resident in 2017, for scale beside a city's own figure.
 BJS_PER_CAPITA_2017 = 351.54
 
-# One row per (city, source, fiscal year, basis). "General fund" is a total line of the general
-# fund or, when a source gives line items but no total, the sum of its general fund lines; the
-# whole budget is a total line of all funds (or of no stated fund).
-_SUMMARY_SQL = """
-    SELECT b.city, coalesce(l.profile, 'load ' || b.load_id, 'source not recorded') AS source, b.fiscal_year, b.basis,
-           sum(amount) FILTER (WHERE function = 'police') AS police,
-           sum(amount) FILTER (WHERE function IS DISTINCT FROM 'total') AS lines_total,
-           sum(amount) FILTER (WHERE function = 'total' AND fund ILIKE '%general%') AS gf_line,
-           sum(amount) FILTER (WHERE function IS DISTINCT FROM 'total'
-                               AND fund ILIKE '%general%') AS gf_lines,
-           sum(amount) FILTER (WHERE function = 'total'
-                               AND (fund IS NULL OR fund NOT ILIKE '%general%')) AS whole,
-           sum(sworn_fte) FILTER (WHERE function = 'police') AS sworn_fte,
-           count(*) AS lines
-    FROM budget b LEFT JOIN loads l USING (load_id)
-    WHERE {where}
-    GROUP BY ALL
-    ORDER BY b.city, source, b.fiscal_year, b.basis
-"""
+
+def lines_with_source(store: Store) -> ibis.Table:
+    """Budget lines with the source they came from: the profile of their load."""
+    b = store.table("budget")
+    loads = store.table("loads").select("load_id", "profile")
+    j = b.left_join(loads, b.load_id == loads.load_id)
+    source = ibis.coalesce(
+        j.profile,
+        ibis.literal("load ") + j.load_id.cast("string"),
+        ibis.literal("source not recorded"),
+    )
+    return j.mutate(source=source)
+
+
+def _summary(store: Store, chosen: tuple[str, ...]) -> pd.DataFrame:
+    """One row per (city, source, fiscal year, basis). "General fund" is a total line of the
+    general fund or, when a source gives line items but no total, the sum of its general fund
+    lines; the whole budget is a total line of all funds (or of no stated fund)."""
+    t = lines_with_source(store)
+    if chosen:
+        t = t.filter(t.city.isin(list(chosen)))
+    total = t.function == "total"
+    not_total = t.function.fill_null("") != "total"
+    general = t.fund.ilike("%general%")
+    df = fetch(
+        t.group_by(["city", "source", "fiscal_year", "basis"]).aggregate(
+            police=t.amount.sum(where=t.function == "police"),
+            lines_total=t.amount.sum(where=not_total),
+            gf_line=t.amount.sum(where=total & general),
+            gf_lines=t.amount.sum(where=not_total & general),
+            whole=t.amount.sum(where=total & (t.fund.isnull() | ~general)),
+            sworn_fte=t.sworn_fte.sum(where=t.function == "police"),
+            lines=t.count(),
+        )
+    )
+    return df.sort_values(["city", "source", "fiscal_year", "basis"], ignore_index=True)
 
 
 @cache
@@ -76,14 +95,16 @@ def population(store: Store | None, city: str, year: int) -> tuple[float | None,
                 value = p0 + (p1 - p0) * (year - y0) / (y1 - y0)
                 return value, f"interpolated between the {y0} and {y1} censuses (populations.csv)"
     if store is not None:
-        df = frame(
-            store,
-            """SELECT area_set, any_value(source) AS source, any_value(year) AS year,
-                      sum(count) AS residents
-               FROM population WHERE city = ? AND dimension = 'total' AND "group" = 'total'
-               GROUP BY area_set ORDER BY residents DESC, area_set LIMIT 1""",
-            [city],
+        pop = store.table("population")
+        pop = pop.filter(pop.city == city, pop.dimension == "total", pop["group"] == "total")
+        df = fetch(
+            pop.group_by("area_set").aggregate(
+                source=pop.source.arbitrary(),
+                year=pop.year.arbitrary(),
+                residents=pop["count"].sum(),
+            )
         )
+        df = df.sort_values(["residents", "area_set"], ascending=[False, True]).head(1)
         if not df.empty and df["residents"].iloc[0]:
             r = df.iloc[0]
             return float(
@@ -99,10 +120,9 @@ def budget_summary(
     and whole budget, police shares of each, spending per resident, and change on the year
     before in the same source."""
     chosen = (city,) if city else cities
-    where = f"b.city IN ({', '.join('?' for _ in chosen)})" if chosen else "true"
-    df = frame(store, _SUMMARY_SQL.format(where=where), list(chosen))
+    df = _summary(store, chosen)
     if df.empty:
-        known = frame(store, "SELECT DISTINCT city FROM budget ORDER BY 1")["city"].tolist()
+        known = sorted(fetch(store.table("budget").select("city").distinct())["city"].tolist())
         raise StoreError(
             f"no budget lines for {', '.join(chosen) or 'any city'}",
             where=str(store.settings.store_path),
@@ -185,20 +205,16 @@ def function_totals(
     store: Store, city: str, fiscal_year: int, source: str | None = None
 ) -> pd.DataFrame:
     """Spending by function for one city and year (line-item budgets), largest first."""
-    params: list[object] = [city, fiscal_year]
-    extra = ""
+    t = lines_with_source(store)
+    t = t.filter(t.city == city, t.fiscal_year == fiscal_year, t.function.fill_null("") != "total")
     if source:
-        extra = " AND l.profile = ?"
-        params.append(source)
-    return frame(
-        store,
-        f"""SELECT coalesce(function, 'unclassified') AS function, sum(amount) AS amount,
-                   count(*) AS lines, sum(sworn_fte) AS sworn_fte
-            FROM budget b LEFT JOIN loads l USING (load_id)
-            WHERE b.city = ? AND b.fiscal_year = ? AND function IS DISTINCT FROM 'total'{extra}
-            GROUP BY ALL ORDER BY amount DESC, function""",
-        params,
+        t = t.filter(t.profile == source)
+    df = fetch(
+        t.mutate(function=t.function.fill_null("unclassified"))
+        .group_by("function")
+        .aggregate(amount=_.amount.sum(), lines=_.count(), sworn_fte=_.sworn_fte.sum())
     )
+    return df.sort_values(["amount", "function"], ascending=[False, True], ignore_index=True)
 
 
 def sentences(row: Mapping[Any, Any]) -> list[str]:

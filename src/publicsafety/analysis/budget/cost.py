@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import ALL_EVENTS, Scope, frame, require_calls
+from publicsafety.analysis.budget.compare import lines_with_source
 from publicsafety.analysis.demand import demand_by
+from publicsafety.analysis.scope import ALL_EVENTS, Scope, fetch, one_row, require_calls
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 
@@ -89,18 +91,18 @@ def cost_from_store(
 ) -> OfficerCost:
     """Derive the hourly cost from a city's budget lines of function police (latest year unless
     given) and the sworn positions on those lines (or `sworn_fte` when the budget has none)."""
-    params: list[object] = [city]
-    where = "b.city = ? AND function = 'police'"
+    t = lines_with_source(store)
+    t = t.filter(t.city == city, t.function == "police")
     if source:
-        where += " AND l.profile = ?"
-        params.append(source)
-    df = frame(
-        store,
-        f"""SELECT b.fiscal_year, coalesce(l.profile, 'load ' || b.load_id, 'source not recorded') AS source,
-                   sum(amount) AS police, sum(sworn_fte) AS sworn
-            FROM budget b LEFT JOIN loads l USING (load_id) WHERE {where}
-            GROUP BY ALL ORDER BY (sum(sworn_fte) IS NULL), fiscal_year DESC, source""",
-        params,
+        t = t.filter(t.profile == source)
+    df = fetch(
+        t.group_by(["fiscal_year", "source"]).aggregate(
+            police=_.amount.sum(), sworn=_.sworn_fte.sum()
+        )
+    )
+    df["no_sworn"] = df["sworn"].isna()
+    df = df.sort_values(
+        ["no_sworn", "fiscal_year", "source"], ascending=[True, False, True], ignore_index=True
     )
     if fiscal_year is not None:
         df = df[df["fiscal_year"] == fiscal_year]
@@ -129,13 +131,9 @@ def cost_from_store(
 
 
 def period_days(store: Store, scope: Scope) -> int:
-    where, params = scope.where()
-    row = frame(
-        store,
-        f"SELECT min(received_at)::DATE AS a, max(received_at)::DATE AS b FROM calls WHERE {where}",
-        params,
-    ).iloc[0]
-    return int((pd.Timestamp(row["b"]) - pd.Timestamp(row["a"])).days) + 1
+    t = scope.calls(store)
+    row = one_row(t.aggregate(a=t.received_at.min(), b=t.received_at.max()))
+    return int((pd.Timestamp(row["b"]).normalize() - pd.Timestamp(row["a"]).normalize()).days) + 1
 
 
 def cost_of_service(store: Store, scope: Scope, cost: OfficerCost) -> pd.DataFrame:

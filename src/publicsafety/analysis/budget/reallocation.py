@@ -11,13 +11,15 @@ import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import frame
+from publicsafety.analysis.budget.compare import lines_with_source
 from publicsafety.analysis.budget.cost import OfficerCost, cost_from_store, derive_cost, given_cost
 from publicsafety.analysis.budget.scenario_file import Reallocation
 from publicsafety.analysis.budget.targeting import target_areas
 from publicsafety.analysis.diversion import DiversionResult, run_diversion
 from publicsafety.analysis.scenario_files import load_scenario
+from publicsafety.analysis.scope import fetch
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 
@@ -42,22 +44,14 @@ class ReallocationResult:
 def _police_budget(store: Store, s: Reallocation, city: str) -> tuple[float, int | None, str]:
     if s.police_budget is not None:
         return s.police_budget, s.fiscal_year, "given in the scenario file"
-    params: list[object] = [city]
-    where = "b.city = ? AND function = 'police'"
+    t = lines_with_source(store)
+    t = t.filter(t.city == city, t.function == "police")
     if s.fiscal_year is not None:
-        where += " AND b.fiscal_year = ?"
-        params.append(s.fiscal_year)
+        t = t.filter(t.fiscal_year == s.fiscal_year)
     if s.budget_source:
-        where += " AND l.profile = ?"
-        params.append(s.budget_source)
-    df = frame(
-        store,
-        f"""SELECT b.fiscal_year, coalesce(l.profile, 'load ' || b.load_id, 'source not recorded') AS source,
-                   sum(amount) AS police
-            FROM budget b LEFT JOIN loads l USING (load_id) WHERE {where}
-            GROUP BY ALL ORDER BY fiscal_year DESC, source""",
-        params,
-    )
+        t = t.filter(t.profile == s.budget_source)
+    df = fetch(t.group_by(["fiscal_year", "source"]).aggregate(police=_.amount.sum()))
+    df = df.sort_values(["fiscal_year", "source"], ascending=[False, True], ignore_index=True)
     if df.empty:
         raise StoreError(
             f"no police budget for {city}"

@@ -6,9 +6,10 @@ many recipients each gets.
 from __future__ import annotations
 
 import pandas as pd
+from ibis import _
 
-from publicsafety.analysis._sql import frame
 from publicsafety.analysis.budget.scenario_file import BasicIncome
+from publicsafety.analysis.scope import fetch
 from publicsafety.engine import Store
 from publicsafety.errors import PublicSafetyError, StoreError
 
@@ -30,19 +31,16 @@ def share_out(weights: list[float], total: int) -> list[int]:
 
 
 def _poverty(store: Store, city: str, area_set: str | None) -> pd.DataFrame:
-    params: list[object] = [city]
-    where = "city = ?"
+    pop = store.table("population")
+    pop = pop.filter(pop.city == city)
     if area_set:
-        where += " AND area_set = ?"
-        params.append(area_set)
-    df = frame(
-        store,
-        f"""SELECT area_set, area_id,
-                   sum(count) FILTER (WHERE dimension = 'total' AND "group" = 'total') AS residents,
-                   sum(count) FILTER (WHERE dimension = 'poverty' AND "group" = 'below_poverty') AS below
-            FROM population WHERE {where} GROUP BY ALL
-            HAVING residents > 0 AND below IS NOT NULL""",
-        params,
+        pop = pop.filter(pop.area_set == area_set)
+    total = (pop.dimension == "total") & (pop["group"] == "total")
+    poor = (pop.dimension == "poverty") & (pop["group"] == "below_poverty")
+    df = fetch(
+        pop.group_by(["area_set", "area_id"])
+        .aggregate(residents=pop["count"].sum(where=total), below=pop["count"].sum(where=poor))
+        .filter(_.residents > 0, _.below.notnull())
     )
     if df.empty:
         raise StoreError(
@@ -65,9 +63,8 @@ def _investment_rank(store: Store, city: str, area_set: str) -> pd.Series | None
     has no boundaries for the area set or the index cannot be computed."""
     from publicsafety.analysis.places.run import analyze_places
 
-    n = frame(
-        store, "SELECT count(*) AS n FROM areas WHERE city = ? AND area_set = ?", [city, area_set]
-    )["n"].iloc[0]
+    areas = store.table("areas")
+    n = int(areas.filter(areas.city == city, areas.area_set == area_set).count().to_pandas())
     if n == 0:
         return None
     try:

@@ -120,7 +120,7 @@ def veil_counts(
     window = (int(suns["sunset_min"].min()), int(suns["dusk_min"].max()))
     sun_t = ibis.memtable(suns)
     j = t.join(sun_t, t.date == sun_t.date)
-    j = j.mutate(minute=j.time.hour() * 60 + j.time.minute())
+    j = j.mutate(minute=clock_minute(j.time))
     # Twilight (between sunset and dusk) is neither light nor dark: dropped, as Pierson et al. do.
     j = j.filter(
         j.minute.between(window[0], window[1])
@@ -149,6 +149,15 @@ def fit_veil(
     endog = table[["n_group", "n_reference"]].to_numpy(dtype=float)
     res = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
     return float(res.params["is_dark"]), float(res.bse["is_dark"]), res
+
+
+def clock_minute(time: Any) -> Any:
+    """Minute of the day of a clock time: a TIME column, or 'HH:MM[:SS]' text where the engine
+    has no TIME type (Spark)."""
+    if time.type().is_time():
+        return time.hour() * 60 + time.minute()
+    parts = time.split(":")
+    return parts[0].cast("int64") * 60 + parts[1].cast("int64")
 
 
 def veil_of_darkness(

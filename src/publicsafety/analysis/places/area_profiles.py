@@ -1,8 +1,8 @@
 """Area profiles: per area of one area set, residents, events by measure, and rates per 1,000
 with exact Poisson intervals, small-area flags and empirical-Bayes shrinkage (roadmap 2.1, 3.1).
 
-Counting runs in the engine (one GROUP BY per measure over `placements`); only one row per area
-comes back. Rows that could not be placed in an area are counted, never dropped silently.
+Counting runs in the engine (one grouped Ibis aggregate per measure over `placements`, on
+DuckDB or Spark); only one row per area comes back. Rows that could not be placed in an area are counted, never dropped silently.
 """
 
 from __future__ import annotations
@@ -11,26 +11,38 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 import shapely
+from ibis import _
 from scipy.stats import chi2
 
 from publicsafety import tables
+from publicsafety.analysis.scope import fetch
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 from publicsafety.vocab import BELOW_POVERTY_GROUP, TOTAL_GROUP
 
-# measure -> (event table, SQL filter on it, plain words for captions)
-MEASURES: dict[str, tuple[str, str, str]] = {
-    "stops": ("stops", "TRUE", "stops"),
-    "arrests": ("arrests", "TRUE", "arrests"),
-    "crime": ("incidents", "TRUE", "reported crimes"),
-    "violent_crime": ("incidents", "crime_category = 'violent'", "reported violent crimes"),
-    "property_crime": ("incidents", "crime_category = 'property'", "reported property crimes"),
-    "community_calls": ("calls", "origin = 'community'", "calls from the community"),
-    "officer_calls": ("calls", "origin = 'officer'", "officer-initiated calls"),
+# measure -> (event table, (column, value) the rows must have or None, plain words for captions)
+MEASURES: dict[str, tuple[str, tuple[str, str] | None, str]] = {
+    "stops": ("stops", None, "stops"),
+    "arrests": ("arrests", None, "arrests"),
+    "crime": ("incidents", None, "reported crimes"),
+    "violent_crime": ("incidents", ("crime_category", "violent"), "reported violent crimes"),
+    "property_crime": ("incidents", ("crime_category", "property"), "reported property crimes"),
+    "community_calls": ("calls", ("origin", "community"), "calls from the community"),
+    "officer_calls": ("calls", ("origin", "officer"), "officer-initiated calls"),
 }
+
+
+def measure_rows(store: Store, city: str, measure: str) -> ibis.Table:
+    """The event rows of a city that a measure counts."""
+    kind, only, _ = MEASURES[measure]
+    e = store.table(kind)
+    e = e.filter(e.city == city)
+    return e if only is None else e.filter(e[only[0]] == only[1])
+
 
 # Below these, an area's rate is flagged and shrunk rather than ranked on its own (CPE's rule of
 # thumb: no model on fewer than 10 events; 500 residents keeps one event from moving a rate by 2).
@@ -50,15 +62,13 @@ class AreaFrame:
     notes: list[str] = field(default_factory=list)
 
 
-def _one(store: Store, sql: str, params: list[object]) -> list[tuple[Any, ...]]:
-    return store.con.execute(sql, params).fetchall()
-
-
-def _key_sql(area_key: str | None, column: str) -> str:
+def _key(area_key: str | None, column: Any) -> Any:
+    """The area key of a text column: its value, or the first group of `area_key` upper-cased
+    (NULL where the pattern does not match)."""
     if area_key is None:
         return column
-    pattern = area_key.replace("'", "''")
-    return f"nullif(upper(regexp_extract({column}, '{pattern}', 1)), '')"
+    found = column.re_extract(area_key, 1).upper()
+    return ibis.ifelse(found == "", ibis.null("string"), found)
 
 
 def _check_key(area_key: str | None) -> None:
@@ -81,18 +91,20 @@ def load_areas(
     """Areas of a set as (table of area_id, name; geometry by id); with `area_key`, areas whose
     ids share the key (the regex's first group) are merged into one."""
     _check_key(area_key)
-    rows = _one(
-        store,
-        "SELECT area_id, name, geometry FROM areas WHERE city = ? AND area_set = ?"
-        " ORDER BY area_id, row_id",
-        [city, area_set],
+    a = store.table("areas")
+    found = fetch(
+        a.filter(a.city == city, a.area_set == area_set)
+        .order_by(["area_id", "row_id"])
+        .select("area_id", "name", "geometry")
     )
+    rows = list(found.itertuples(index=False, name=None))
     if not rows:
-        sets = _one(store, "SELECT DISTINCT area_set FROM areas WHERE city = ? ORDER BY 1", [city])
+        a = a.filter(a.city == city)
+        sets = sorted(str(v) for v in fetch(a.select("area_set").distinct())["area_set"])
         raise StoreError(
             f"{city} has no areas in a set named {area_set!r}",
             fix="load the boundaries first (`publicsafety ingest FILE --profile ...`); sets loaded: "
-            + (", ".join(str(s[0]) for s in sets) or "none"),
+            + (", ".join(sets) or "none"),
         )
     pattern = re.compile(area_key) if area_key else None
     groups: dict[str, list[object]] = {}
@@ -105,7 +117,8 @@ def load_areas(
                 continue
             key = m.group(1).upper()
         shapes = groups.setdefault(key, [])
-        if wkb is not None:  # an area set loaded without shapes still counts by attribute
+        if wkb is not None and not (isinstance(wkb, float) and np.isnan(wkb)):
+            # (an area set loaded without shapes still counts by attribute)
             shapes.append(shapely.from_wkb(bytes(wkb)))
         names.setdefault(key, key if pattern is not None else str(name or area_id))
     geometry = {k: shapely.union_all(v) if len(v) > 1 else v[0] for k, v in groups.items() if v}
@@ -119,35 +132,38 @@ def population(
     """Residents of one population group per area (the `population` table, else `areas`)."""
     # Two loads of the same set (say ACS 2015 and ACS 2016) must not add up: take the one
     # source covering the most areas, the latest year on a tie.
-    rows = _one(
-        store,
-        """WITH pick AS (SELECT source, year FROM population
-            WHERE city = ? AND area_set = ? AND "group" = ?
-            GROUP BY ALL ORDER BY count(DISTINCT area_id) DESC, year DESC NULLS LAST,
-            source LIMIT 1)
-        SELECT area_id, sum("count") FROM population p JOIN pick
-          ON p.source IS NOT DISTINCT FROM pick.source AND p.year IS NOT DISTINCT FROM pick.year
-        WHERE city = ? AND area_set = ? AND "group" = ? GROUP BY 1""",
-        [city, area_set, group, city, area_set, group],
-    )
-    if not rows and group == TOTAL_GROUP:
-        rows = _one(
-            store,
-            "SELECT area_id, sum(population) FROM areas WHERE city = ? AND area_set = ?"
-            " AND population IS NOT NULL GROUP BY 1",
-            [city, area_set],
+    p = store.table("population")
+    p = p.filter(p.city == city, p.area_set == area_set, p["group"] == group)
+    df = fetch(p.group_by(["source", "year", "area_id"]).aggregate(n=p["count"].sum()))
+    if not df.empty:
+        cover = df.groupby(["source", "year"], dropna=False)["area_id"].nunique().reset_index()
+        cover["no_year"] = cover["year"].isna()
+        pick = cover.sort_values(
+            ["area_id", "no_year", "year", "source"], ascending=[False, True, False, True]
+        ).iloc[0]
+        same = df["source"].fillna("\0").eq(_or(pick["source"])) & df["year"].fillna(-1).eq(
+            -1 if pd.isna(pick["year"]) else pick["year"]
         )
-    return {str(a): float(n) for a, n in rows if n is not None}
+        rows = df[same].groupby("area_id")["n"].sum(min_count=1).items()
+        return {str(a): float(n) for a, n in rows if pd.notna(n)}
+    if group != TOTAL_GROUP:
+        return {}
+    a = store.table("areas")
+    a = a.filter(a.city == city, a.area_set == area_set, a.population.notnull())
+    got = fetch(a.group_by("area_id").aggregate(n=a.population.sum()))
+    return {str(k): float(n) for k, n in zip(got["area_id"], got["n"], strict=True) if pd.notna(n)}
+
+
+def _or(value: Any) -> Any:
+    return "\0" if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def _groups(store: Store, city: str, area_set: str) -> list[str]:
-    rows = _one(
-        store,
-        """SELECT DISTINCT dimension, "group" FROM population WHERE city = ? AND area_set = ?
-        AND dimension NOT IN ('total', 'poverty') ORDER BY 1, 2""",
-        [city, area_set],
-    )
-    return [str(r[1]) for r in rows]
+    p = store.table("population")
+    p = p.filter(p.city == city, p.area_set == area_set, ~p.dimension.isin(["total", "poverty"]))
+    df = fetch(p.select("dimension", "group").distinct())
+    df = df.sort_values(["dimension", "group"], ignore_index=True)
+    return [str(g) for g in df["group"]]
 
 
 def interpolate(
@@ -182,7 +198,8 @@ def _counts(
     area_key: str | None,
     attribute: str | None,
 ) -> tuple[dict[str, int], dict[str, int]]:
-    kind, where, _ = MEASURES[measure]
+    kind = MEASURES[measure][0]
+    e = measure_rows(store, city, measure)
     if attribute is not None:
         # The source names the area (e.g. the SOPP zone letter) instead of giving a point.
         if attribute not in tables.column_names(kind):
@@ -190,20 +207,17 @@ def _counts(
                 f"{kind} has no column {attribute!r} to name areas by",
                 fix=f"columns of {kind}: {', '.join(tables.column_names(kind))}",
             )
-        key = _key_sql(area_key, f'CAST(e."{attribute}" AS VARCHAR)')
-        sql = f"""SELECT {key} AS k, count(*) FROM "{kind}" e
-            WHERE e.city = ? AND ({where}) GROUP BY 1"""
-        params: list[object] = [city]
+        keyed = e.mutate(k=_key(area_key, e[attribute].cast("string")))
     else:
-        key = _key_sql(area_key, "p.area_id")
-        sql = f"""SELECT {key} AS k, count(*) FROM "{kind}" e
-            LEFT JOIN placements p ON p.kind = ? AND p.row_id = e.row_id AND p.area_set = ?
-            WHERE e.city = ? AND ({where}) GROUP BY 1"""
-        params = [kind, area_set, city]
+        p = store.table("placements")
+        p = p.filter(p.kind == kind, p.area_set == area_set).select("row_id", "area_id")
+        j = e.left_join(p, e.row_id == p.row_id)
+        keyed = j.mutate(k=_key(area_key, j.area_id))
+    got = fetch(keyed.group_by("k").aggregate(n=_.count()))
     by_key: dict[str, int] = {}
     unplaced = 0
-    for k, n in _one(store, sql, params):
-        if k is None:
+    for k, n in zip(got["k"], got["n"], strict=True):
+        if k is None or (isinstance(k, float) and np.isnan(k)):
             unplaced += int(n)
             continue
         by_key[str(k)] = by_key.get(str(k), 0) + int(n)

@@ -25,6 +25,7 @@ from publicsafety.analysis.places.area_profiles import (
 )
 from publicsafety.analysis.places.divergence import THRESHOLD, Divergence, divergence
 from publicsafety.analysis.places.spatial import MoranResult, morans_i
+from publicsafety.analysis.scope import fetch
 from publicsafety.engine import Store
 from publicsafety.errors import PublicSafetyError, StoreError
 
@@ -54,10 +55,10 @@ class PlacesReport:
 
 
 def only_city(store: Store, area_set: str, city: str | None) -> str:
-    rows = store.con.execute(
-        "SELECT DISTINCT city FROM areas WHERE area_set = ? ORDER BY 1", [area_set]
-    ).fetchall()
-    cities = [r[0] for r in rows]
+    a = store.table("areas")
+    cities = sorted(
+        str(c) for c in fetch(a.filter(a.area_set == area_set).select("city").distinct())["city"]
+    )
     if city is not None:
         return city
     if len(cities) == 1:
@@ -377,10 +378,12 @@ def source_line(store: Store, report: PlacesReport) -> str:
     if len(acct):
         kinds = {MEASURES[m][0] for m, n in zip(acct["measure"], acct["placed"], strict=True) if n}
     sets = [report.area_set, *([report.population_from] if report.population_from else [])]
-    rows = store.con.execute(
-        """SELECT DISTINCT source_file FROM loads WHERE city = ? AND (list_contains(?, kind)
-        OR (kind IN ('areas', 'population') AND list_contains(?, area_set))) ORDER BY 1""",
-        [report.city, sorted(kinds), sets],
-    ).fetchall()
-    files = ", ".join(str(r[0]) for r in rows) or "no files recorded"
+    loads = store.table("loads")
+    loads = loads.filter(
+        loads.city == report.city,
+        loads.kind.isin(sorted(kinds) or [""])
+        | (loads.kind.isin(["areas", "population"]) & loads.area_set.isin(sets)),
+    )
+    found = sorted(str(f) for f in fetch(loads.select("source_file").distinct())["source_file"])
+    files = ", ".join(found) or "no files recorded"
     return f"{report.city}: {files}. Counts of 1-10 suppressed. publicsafety places analysis."

@@ -1,8 +1,9 @@
-"""Shared pieces of the demand analyses: which calls are in scope, and the per-city conventions.
+"""Which calls an analysis counts, and the pieces every analysis on the engine shares.
 
-The analyses run as DuckDB SQL on `store.con`; a `Scope` turns the caller's choice of city,
-agencies, period and call groups into one parameterised WHERE clause so every table of a report
-counts the same calls.
+Analyses build Ibis expressions on `store.table(...)`, so the same code runs on the embedded
+DuckDB store and on Spark (engines/spark.py); only aggregates come back, as pandas frames. A
+`Scope` turns the caller's choice of city, agencies, period and call groups into one filter so
+every table of a report counts the same calls.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import ibis
 import pandas as pd
 
 from publicsafety.engine import Store
@@ -38,11 +40,10 @@ class Scope:
     categories: tuple[str, ...] = ()
     call_types: tuple[str, ...] = ()
 
-    def where(self, alias: str = "") -> tuple[str, list[Any]]:
-        """A WHERE clause (without the keyword) and its parameters."""
-        p = f"{alias}." if alias else ""
-        parts = [f"{p}city = ?"]
-        params: list[Any] = [self.city]
+    def calls(self, store: Store) -> ibis.Table:
+        """The calls in scope, as an Ibis table on the store's engine."""
+        t = store.table("calls")
+        cond = [t.city == self.city]
         for column, values in (
             ("agency", self.agencies),
             ("origin", self.origins),
@@ -50,15 +51,12 @@ class Scope:
             ("call_type", self.call_types),
         ):
             if values:
-                parts.append(f"{p}{column} IN ({', '.join('?' for _ in values)})")
-                params.extend(values)
+                cond.append(t[column].isin(list(values)))
         if self.since is not None:
-            parts.append(f"{p}received_at >= ?")
-            params.append(pd.Timestamp(self.since).to_pydatetime())
+            cond.append(t.received_at >= pd.Timestamp(self.since).to_pydatetime())
         if self.until is not None:
-            parts.append(f"{p}received_at < ?")
-            params.append(pd.Timestamp(self.until).to_pydatetime())
-        return " AND ".join(parts), params
+            cond.append(t.received_at < pd.Timestamp(self.until).to_pydatetime())
+        return t.filter(*cond)
 
     def describe(self) -> str:
         """The scope in words, for table notes and summaries."""
@@ -76,33 +74,52 @@ class Scope:
         return "; ".join(bits)
 
 
-def frame(store: Store, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-    """Run an aggregate query in the engine and bring the (small) result back."""
-    return store.con.execute(sql, params or []).df()
+def fetch(expr: ibis.Table) -> pd.DataFrame:
+    """Run an aggregate in the engine and bring the (small) result back, with the same column
+    types from every engine: text as pandas strings, whole numbers as int64 where none is
+    missing."""
+    df = expr.to_pandas()
+    for name, dtype in expr.schema().items():
+        if dtype.is_string() and df[name].dtype != "str":
+            df[name] = df[name].astype("str")
+    return df
 
 
-def scalar(store: Store, sql: str, params: list[Any] | None = None) -> Any:
-    row = store.con.execute(sql, params or []).fetchone()
-    return row[0] if row else None
+def one_row(expr: ibis.Table) -> dict[str, Any]:
+    """The single row of an aggregate as a dict of Python values."""
+    df = expr.to_pandas()
+    return {c: (None if pd.isna(v) else v) for c, v in df.iloc[0].items()}
+
+
+def minutes(start: Any, end: Any) -> Any:
+    """Minutes from `start` to `end` (timestamps), as a float expression.
+
+    Seconds since the epoch on both sides: DuckDB keeps their fractions, Spark whole seconds
+    (the sources here record whole seconds, where the two agree)."""
+    return (end.epoch_seconds() - start.epoch_seconds()).cast("float64") / 60.0
+
+
+def cities(store: Store, table: str = "calls") -> list[str]:
+    """The cities a table holds rows of, sorted."""
+    t = store.table(table)
+    return sorted(str(c) for c in t.select("city").distinct().to_pandas()["city"])
+
+
+def has_rows(store: Store, table: str, city: str) -> bool:
+    t = store.table(table)
+    return int(t.filter(t.city == city).count().to_pandas()) > 0
 
 
 def require_calls(store: Store, scope: Scope) -> int:
     """The number of calls in scope; a clear error when there are none."""
-    where, params = scope.where()
-    n = int(scalar(store, f"SELECT count(*) FROM calls WHERE {where}", params) or 0)
+    n = int(scope.calls(store).count().to_pandas())
     if n == 0:
-        cities = [
-            r[0] for r in store.con.execute("SELECT DISTINCT city FROM calls ORDER BY 1").fetchall()
-        ]
+        known = cities(store)
         raise StoreError(
             f"no calls in scope: {scope.describe()}",
             where=str(store.settings.store_path),
             fix="cities with calls in this store: "
-            + (
-                ", ".join(cities)
-                if cities
-                else "none; load a calls file with `publicsafety ingest`"
-            ),
+            + (", ".join(known) if known else "none; load a calls file with `publicsafety ingest`"),
         )
     return n
 
