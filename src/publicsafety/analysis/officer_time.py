@@ -180,7 +180,6 @@ def measure_officer_time(
     """
     r = rules or rules_for(city)
     scope = Scope(city)
-    total = require_calls(store, scope)
     if update and store.is_duckdb:
         calls = store.table("calls")
         store.con.execute(
@@ -198,6 +197,7 @@ def measure_officer_time(
     )
     df["officer_hours"] = df["minutes"].fillna(0) / 60.0
     df = df[["rule", "calls", "officer_hours", "units_known"]]
+    total = int(df["calls"].sum()) or require_calls(store, scope)  # none: a clear error
     df = (
         pd.DataFrame({"rule": list(RULES)})
         .merge(df, on="rule", how="left")
