@@ -7,6 +7,7 @@ folder's SOURCE.md, then checks a known row, the places, the date range and the 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -301,3 +302,23 @@ def test_albuquerque_onsite_types_are_officer_initiated(store: Store) -> None:
         "SELECT min(received_at), max(received_at), count(DISTINCT received_at),"
         " count(*) FILTER (WHERE lat IS NULL), count(DISTINCT call_type) FROM calls",
     ) == (datetime(2020, 5, 10), datetime(2020, 11, 3), 98, 1124, 48)
+
+
+def test_seattle_reads_the_api_iso_timestamps_too(store: Store, tmp_path: Path) -> None:
+    """The Socrata API writes Original Time Queued as a floating ISO 8601 timestamp; the
+    download file writes MM/DD/YYYY h:mm:ss AM/PM. The profile reads both, to the same time."""
+    header = (
+        "CAD Event Number,Event Clearance Description,Call Type,Priority,Initial Call Type,"
+        "Final Call Type,Original Time Queued,Arrived Time,Precinct,Sector,Beat,"
+        "Blurred_Longitude,Blurred_Latitude"
+    )
+    rows = [
+        "1,DONE,911,2,A,B,11/04/2023 6:08:26 PM,11/04/2023 6:51:06 PM,EAST,C,C3,-122.28,47.61",
+        "2,DONE,911,2,A,B,2023-11-04T18:08:26.000,2023-11-04T18:51:06,EAST,C,C3,-122.28,47.61",
+    ]
+    path = tmp_path / "seattle_api.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    r = ingest_file(store, path, "seattle_calls")
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (2, 2, 0)
+    got = store.con.execute("SELECT DISTINCT received_at, arrived_at FROM calls").fetchall()
+    assert got == [(datetime(2023, 11, 4, 18, 8, 26), datetime(2023, 11, 4, 18, 51, 6))]
