@@ -29,7 +29,7 @@ from publicsafety.ingest.result import IngestResult
 from publicsafety.ingest.verbatim import LineFinder
 from publicsafety.profiles import Profile
 
-GROUP_ROWS = 1 << 20
+GROUP_ROWS = 1 << 19
 
 
 def grouped(batches: Iterator[Batch]) -> Iterator[Batch]:

@@ -475,8 +475,16 @@ def trim(col: pa.ChunkedArray) -> pa.ChunkedArray:
         data = arr.buffers()[2]
         raw = np.frombuffer(data, np.uint8) if data is not None else np.empty(0, np.uint8)
         plain = not raw.size or (raw.max() < 0x80 and not ((raw >= 0x1C) & (raw < 0x20)).any())
-        chunks.append(pc.ascii_trim_whitespace(arr) if plain else pc.utf8_trim_whitespace(arr))
+        trimmed = pc.ascii_trim_whitespace(arr) if plain else pc.utf8_trim_whitespace(arr)
+        # Nothing trimmed (the usual case): keep the original, whose text the raw columns
+        # already hold, rather than a second copy of it.
+        chunks.append(arr if _text_bytes(trimmed) == _text_bytes(arr) else trimmed)
     return pa.chunked_array(chunks, pa.string())
+
+
+def _text_bytes(arr: pa.Array) -> int:
+    offsets = np.frombuffer(arr.buffers()[1], np.int32)
+    return int(offsets[arr.offset + len(arr)] - offsets[arr.offset]) if len(arr) else 0
 
 
 def _empty_as_null(col: pa.ChunkedArray) -> pa.ChunkedArray:
