@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from ibis import _
 
+from publicsafety.analysis.places.area_profiles import population
 from publicsafety.analysis.scope import (
     ALL_EVENTS,
     COMMUNITY_ONLY,
@@ -255,15 +256,11 @@ def demand_by_area(
         .group_by("area_id")
         .aggregate(name=a["name"].arbitrary(), population=a.population.arbitrary())
     )
-    pop = store.table("population")
-    people = fetch(
-        pop.filter(pop.city == scope.city, pop.area_set == area_set, pop.dimension == "total")
-        .group_by("area_id")
-        .aggregate(residents=pop["count"].sum())
-    )
+    # Residents as the places analysis reads them: one population source, never two added up.
+    people = population(store, scope.city, area_set)
     df = agg.rename(columns={"area": "area_id"})
-    df = df.merge(names, on="area_id", how="left").merge(people, on="area_id", how="left")
-    df["residents"] = df["residents"].astype(float).fillna(df["population"].astype(float))
+    df = df.merge(names, on="area_id", how="left")
+    df["residents"] = df["area_id"].map(people).astype(float).fillna(df["population"].astype(float))
     df["officer_hours"] = df["minutes"].fillna(0) / 60.0
     df = df.sort_values("area_id", na_position="last", ignore_index=True, kind="stable")
     cols = ["area_id", "name", "residents", "calls", "community_calls", "officer_initiated"]

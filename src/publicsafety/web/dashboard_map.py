@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 from markupsafe import Markup
 
+from publicsafety.analysis.places.area_profiles import load_areas, population
 from publicsafety.engine import Store
+from publicsafety.errors import StoreError
 from publicsafety.privacy import sensitive_sql
 from publicsafety.report.export import publish
 from publicsafety.report.maps import choropleth, layer_from
@@ -25,26 +26,17 @@ Gettext = Callable[..., str]
 
 
 def _areas(store: Store, city: str, area_set: str) -> pd.DataFrame:
-    """Areas with a shape: name, geometry (merged over an area's rows), residents."""
-    rows = store.con.execute(
-        """SELECT a.area_id, any_value(a.name) AS name, list(a.geometry) AS wkb,
-                  coalesce(any_value(p.residents), sum(a.population)) AS residents
-           FROM areas a LEFT JOIN (
-             SELECT area_id, sum("count") AS residents FROM population
-             WHERE city = ? AND area_set = ? AND dimension = 'total' GROUP BY area_id) p
-             ON p.area_id = a.area_id
-           WHERE a.city = ? AND a.area_set = ? AND a.geometry IS NOT NULL
-           GROUP BY a.area_id ORDER BY a.area_id""",
-        [city, area_set, city, area_set],
-    ).fetchall()
-    return pd.DataFrame(
-        {
-            "area_id": [r[0] for r in rows],
-            "name": [r[1] or r[0] for r in rows],
-            "geometry": [shapely.union_all(shapely.from_wkb(r[2])) for r in rows],
-            "residents": [float(r[3]) if r[3] is not None else np.nan for r in rows],
-        }
-    ).set_index("area_id")
+    """Areas with a shape: name, geometry, residents (as the places analysis reads them: one
+    population source, never two loads added up)."""
+    try:
+        table, geometry = load_areas(store, city, area_set)
+    except StoreError:
+        return pd.DataFrame(columns=["name", "geometry", "residents"])
+    residents = population(store, city, area_set)
+    table = table.loc[[a for a in table.index if a in geometry]].copy()
+    table["geometry"] = pd.Series({a: geometry[a] for a in table.index}, dtype=object)
+    table["residents"] = [residents.get(a, np.nan) for a in table.index]
+    return table
 
 
 def calls_map(
