@@ -26,7 +26,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from publicsafety.errors import InputError
-from publicsafety.ingest.textstream import FileText, Utf8Stream, is_plain_utf8, open_text
+from publicsafety.ingest.textstream import (
+    FileText,
+    Utf8Stream,
+    is_plain_utf8,
+    open_text,
+    replaced_bytes,
+)
 from publicsafety.ingest.threads import prefetch
 from publicsafety.profiles import ReadOptions
 
@@ -89,7 +95,7 @@ def _read_header(reader: object, opts: ReadOptions) -> tuple[Header | None, int]
         line = readline()
         if not line:
             return None, replaced
-        replaced += _replaced(line)
+        replaced += replaced_bytes(line)
         lines += 1
     text = ""
     while True:
@@ -97,7 +103,7 @@ def _read_header(reader: object, opts: ReadOptions) -> tuple[Header | None, int]
         if not line:
             break
         lines += 1
-        replaced += _replaced(line)
+        replaced += replaced_bytes(line)
         text += line.decode("utf-8", errors="replace")
         if text.count(opts.quote) % 2 == 0:
             break
@@ -108,15 +114,6 @@ def _read_header(reader: object, opts: ReadOptions) -> tuple[Header | None, int]
     return Header(names, dups, lines), replaced
 
 
-def _replaced(raw: bytes) -> int:
-    """Bytes of `raw` that are not valid UTF-8 (each becomes U+FFFD)."""
-    try:
-        raw.decode("utf-8")
-        return 0
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", errors="replace").count("\ufffd") - raw.count(b"\xef\xbf\xbd")
-
-
 def _text(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
     """A binary column as text; values that are not valid UTF-8 get U+FFFD for each stray
     byte (as the decoding stream would give), and how many bytes were replaced."""
@@ -124,7 +121,7 @@ def _text(col: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
         return col.cast(pa.string()), 0
     except pa.ArrowInvalid:
         values = col.to_pylist()
-        replaced = sum(_replaced(v) for v in values)
+        replaced = sum(replaced_bytes(v) for v in values)
         return pa.chunked_array([[v.decode("utf-8", errors="replace") for v in values]]), replaced
 
 

@@ -76,9 +76,8 @@ class Utf8Stream(io.RawIOBase):
             piece.decode("utf-8")
             return piece
         except UnicodeDecodeError:
-            text = piece.decode("utf-8", errors="replace")
-            self.replaced += text.count("\ufffd") - piece.count(b"\xef\xbf\xbd")
-            return text.encode("utf-8")
+            self.replaced += replaced_bytes(piece)
+            return piece.decode("utf-8", errors="replace").encode("utf-8")
 
     def _decode(self, buf: bytes, final: bool) -> bytes:
         text = self.decoder.decode(buf, final=final)
@@ -99,6 +98,15 @@ class Utf8Stream(io.RawIOBase):
             self.source.close()
         self.file.close()
         super().close()
+
+
+def replaced_bytes(raw: bytes) -> int:
+    """How many U+FFFD decoding `raw` as UTF-8 with errors="replace" adds (stray bytes)."""
+    try:
+        raw.decode("utf-8")
+        return 0
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace").count("\ufffd") - raw.count(b"\xef\xbf\xbd")
 
 
 def open_text(path: Path, encoding: str) -> tuple[Utf8Stream, io.BufferedReader]:
