@@ -43,7 +43,8 @@ def test_report_has_every_section_in_order(built: tuple[Path, str]) -> None:
     assert positions == sorted(positions)
     # Change over time needs a program start date the demo does not give: the section says so.
     assert "There is no change over time analysis for Sample City yet" in html
-    assert "publicsafety analyze change --start YYYY-MM-DD" in html
+    assert "<code>publicsafety analyze change --start YYYY-MM-DD</code>" in html
+    assert "`" not in html.split("<body", 1)[1].split("<script", 1)[0]
 
 
 def test_headline_and_files_table_match_the_store(built: tuple[Path, str]) -> None:

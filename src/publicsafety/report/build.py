@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from publicsafety import __version__
 from publicsafety.analysis.text import count as count_text
@@ -128,7 +129,14 @@ def _env() -> Environment:
     )
     env.filters["cell"] = cell
     env.filters["count"] = lambda n, m: count_text(n, m)
+    env.filters["code"] = code_spans
     return env
+
+
+def code_spans(text: str) -> Markup:
+    """Plain text as HTML, with `backquoted` commands set as code."""
+    escaped = str(escape(text))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
 def render_html(report: Report) -> str:

@@ -42,12 +42,13 @@ def _ok(*values: Any) -> bool:
     return all(v is not None and not pd.isna(v) and math.isfinite(float(v)) for v in values)
 
 
-def _times(r: float) -> str:
+def _times(r: float) -> tuple[str, str]:
+    """How often against the reference group, and the ratio to add in brackets (if any)."""
     if 0.95 <= r < 1.05:
-        return f"about as often as ({r:.2f} times)"
-    return (
-        f"{r:.1f} times as often as" if r >= 1 else f"{r:.2f} times as often as (less often than)"
-    )
+        return "about as often as", f"{r:.2f} times; "
+    if r >= 1:
+        return f"{r:.1f} times as often as", ""
+    return "less often than", f"{r:.2f} times as often; "
 
 
 def _interval(lo: float, hi: float, digits: int = 1) -> str:
@@ -74,11 +75,12 @@ def rate_sentences(rates: pd.DataFrame, refs: dict[str, str]) -> list[str]:
                 levels = f"{r['rate']:.1f} per 1,000 residents against {ref_rate:.1f}"
             else:
                 levels = f"{r['rate'] / 1000:.2f} per arrest against {ref_rate / 1000:.2f}"
+            how, ratio = _times(r["ratio"])
             lines.append(
                 _cap(
-                    f"{label(str(dim), r['group'])} were {verb} {_times(r['ratio'])} "
+                    f"{label(str(dim), r['group'])} were {verb} {how} "
                     f"{_mid(label(str(dim), ref))}, {per} "
-                    f"({_interval(r['ratio_low'], r['ratio_high'])}; {levels})."
+                    f"({ratio}{_interval(r['ratio_low'], r['ratio_high'])}; {levels})."
                 )
             )
     return lines
@@ -117,9 +119,10 @@ def outcome_sentences(out: pd.DataFrame, refs: dict[str, str]) -> list[str]:
             # to keep the summary readable (the tables hold every group).
             if d != "race" and r["ratio_low"] <= 1 <= r["ratio_high"]:
                 continue
+            how, ratio = _times(r["ratio"])
             lines.append(
                 f"Once stopped, {_mid(label(d, r['group']))} were {OUTCOMES[str(outcome)]} "
-                f"{_times(r['ratio'])} {_mid(label(d, ref))} ({r['rate']:.1%} against "
+                f"{how} {_mid(label(d, ref))} ({ratio}{r['rate']:.1%} against "
                 f"{ref_rate:.1%}; {_interval(r['ratio_low'], r['ratio_high'], 2)})."
             )
     return lines
@@ -159,10 +162,11 @@ def model_sentences(models: pd.DataFrame, area_set: str | None) -> list[str]:
         if not _ok(r.get("rate_ratio"), r.get("ratio_low"), r.get("ratio_high")):
             continue
         per = "per resident" if r["benchmark_kind"] == "population" else "per arrest"
+        how, ratio = _times(r["rate_ratio"])
         lines.append(
             f"Comparing people within the same {area_set or 'area'}, {per}: {_mid(label('race', r['group']))} "
-            f"were stopped {_times(r['rate_ratio'])} {_mid(label('race', r['reference']))} "
-            f"({_interval(r['ratio_low'], r['ratio_high'], 2)}, widened for overdispersion)."
+            f"were stopped {how} {_mid(label('race', r['reference']))} "
+            f"({ratio}{_interval(r['ratio_low'], r['ratio_high'], 2)}, widened for overdispersion)."
         )
     return lines
 
