@@ -39,8 +39,13 @@ def is_small(value: object, min_count: int = DEFAULT.min_count) -> bool:
     return 0 < v < min_count
 
 
-def _complement(hidden: np.ndarray, values: np.ndarray, lines: list[np.ndarray]) -> None:
-    """Hide more cells until no line (a set of cells with a published total) has exactly one.
+def _complement(
+    hidden: np.ndarray, values: np.ndarray, lines: list[np.ndarray], min_count: int
+) -> None:
+    """Hide more cells until no line (a set of cells with a published total) gives a hidden
+    count away: each line holds no hidden cell, or at least two whose sum is 0 or at least
+    `min_count`. (Two hidden cells that add up to 4 tell a reader both are 4 or less; the
+    line total minus the visible cells always gives the hidden cells' sum.)
 
     `lines` holds index arrays into the flat cell arrays; each line's total is assumed public.
     The cell added is the smallest visible cell of the line (zeros last: a hidden zero protects
@@ -51,7 +56,11 @@ def _complement(hidden: np.ndarray, values: np.ndarray, lines: list[np.ndarray])
         changed = False
         for line in lines:
             h = hidden[line]
-            if h.sum() != 1 or len(line) < 2:
+            n = int(h.sum())
+            if n == 0 or n == len(line):
+                continue
+            total = float(values[line[h]].sum())
+            if n >= 2 and (total == 0 or total >= min_count):
                 continue
             visible = line[~h]
             vals = values[visible]
@@ -77,7 +86,7 @@ def suppress_matrix(
     idx = np.arange(flat.size).reshape(nrow, ncol)
     if totals:
         lines = [idx[i, :] for i in range(nrow)] + [idx[:, j] for j in range(ncol)]
-        _complement(hidden, np.nan_to_num(flat, nan=0.0), lines)
+        _complement(hidden, np.nan_to_num(flat, nan=0.0), lines, min_count)
     out = table.astype("Float64").copy()
     mask = hidden.reshape(nrow, ncol)
     out = out.mask(mask)
@@ -140,7 +149,7 @@ def suppress_table(
         lines.extend(idx[rows, j] for j in range(ncol))
     if additive_rows and ncol > 1:
         lines.extend(idx[i, :] for i in range(len(out)))
-    _complement(hidden, np.nan_to_num(flat, nan=0.0), lines)
+    _complement(hidden, np.nan_to_num(flat, nan=0.0), lines, min_count)
     mask = hidden.reshape(len(out), ncol)
     for j, col in enumerate(count_columns):
         out[col] = out[col].astype("Float64").mask(mask[:, j])

@@ -22,6 +22,16 @@ def _hidden_per_line(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mask.sum(axis=1), mask.sum(axis=0)
 
 
+def _gives_away(values: np.ndarray, mask: np.ndarray) -> bool:
+    """True when a line with visible cells left hides cells whose sum (its total minus the
+    visible cells) is from 1 to 10: the hidden cells are then known to be small."""
+    n = mask.sum()
+    if n == 0 or n == mask.size:
+        return False
+    total = values[mask].sum()
+    return bool(0 < total < 11)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(1, 6).flatmap(
@@ -32,6 +42,7 @@ def _hidden_per_line(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 )
 def test_matrix_never_publishes_small_or_lone_hidden_cells(rows: list[list[int]]) -> None:
     table = pd.DataFrame(rows)
+    original = table.to_numpy(dtype=float)
     out = suppress_matrix(table)
     mask = out.isna().to_numpy()
     visible = out.to_numpy(dtype=float, na_value=np.nan)[~mask]
@@ -45,8 +56,10 @@ def test_matrix_never_publishes_small_or_lone_hidden_cells(rows: list[list[int]]
         assert not (per_row == 1).any()
     if nrow > 1:
         assert not (per_col == 1).any()
+    # Nor may the hidden cells of a line add up to a small count.
+    assert not any(_gives_away(original[i], mask[i]) for i in range(nrow))
+    assert not any(_gives_away(original[:, j], mask[:, j]) for j in range(ncol))
     # Unchanged cells keep their values exactly.
-    original = table.to_numpy(dtype=float)
     assert np.array_equal(original[~mask], visible)
 
 
@@ -63,10 +76,14 @@ def test_long_table_partitions_are_protected(rows: list[tuple[str, int, int]]) -
     out = suppress_table(df, ["calls", "stops"], partition=["district"], additive_rows=True).table
     assert published_small_counts(out, ["calls", "stops"]) == []
     mask = out[["calls", "stops"]].isna().to_numpy()
+    values = df[["calls", "stops"]].to_numpy(dtype=float)
     for _, idx in out.groupby("district").indices.items():
         if len(idx) > 1:
             assert not (mask[idx].sum(axis=0) == 1).any()
+        for j in range(2):
+            assert not _gives_away(values[idx, j], mask[idx, j])
     assert not (mask.sum(axis=1) == 1).any()
+    assert not any(_gives_away(values[i], mask[i]) for i in range(len(df)))
 
 
 def test_complement_is_the_smallest_other_cell() -> None:
@@ -74,6 +91,17 @@ def test_complement_is_the_smallest_other_cell() -> None:
     result = suppress_table(df, ["calls"])
     assert result.table["calls"].isna().tolist() == [True, False, False, True]
     assert (result.primary, result.complementary) == (1, 1)
+
+
+def test_hidden_cells_never_add_up_to_a_small_count() -> None:
+    # 1 hidden beside a 0 would let the total minus the rest give away the 1 (the pair adds up
+    # to 1); likewise 3 and 1 (they add up to 4): the next smallest cell is hidden too.
+    df = pd.DataFrame({"g": list("abcde"), "n": [1, 0, 3, 250, 40]})
+    out = suppress_table(df, ["n"]).table
+    assert out["n"].isna().tolist() == [True, False, True, False, True]
+    # A zero is no complement while a positive cell is left.
+    df = pd.DataFrame({"g": list("abc"), "n": [1, 0, 500]})
+    assert suppress_table(df, ["n"]).table["n"].isna().tolist() == [True, False, True]
 
 
 def test_zero_is_published_and_eleven_is_the_smallest_visible() -> None:
