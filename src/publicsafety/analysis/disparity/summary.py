@@ -42,8 +42,11 @@ def _ok(*values: Any) -> bool:
     return all(v is not None and not pd.isna(v) and math.isfinite(float(v)) for v in values)
 
 
-def _times(r: float) -> tuple[str, str]:
-    """How often against the reference group, and the ratio to add in brackets (if any)."""
+def _times(r: float, low: float, high: float) -> tuple[str, str]:
+    """How often against the reference group, and the ratio to add in brackets (if any). An
+    interval that covers 1 is no clear difference, whatever the estimate."""
+    if low <= 1 <= high:
+        return "neither clearly more nor less often than", f"{r:.2f} times as often; "
     if 0.95 <= r < 1.05:
         return "about as often as", f"{r:.2f} times; "
     if r >= 1:
@@ -52,8 +55,8 @@ def _times(r: float) -> tuple[str, str]:
 
 
 def _interval(lo: float, hi: float, digits: int = 1) -> str:
-    # Small ratios need more decimals, or "0.0 to 0.0" says nothing.
-    digits = max(digits, 2) if lo < 1 else digits
+    # Ratios below 2 need more decimals, or "0.0 to 0.0" or "1.0 to 1.0" says nothing.
+    digits = max(digits, 2) if lo < 2 else digits
     return f"95% interval {lo:.{digits}f} to {hi:.{digits}f}"
 
 
@@ -75,7 +78,7 @@ def rate_sentences(rates: pd.DataFrame, refs: dict[str, str]) -> list[str]:
                 levels = f"{r['rate']:.1f} per 1,000 residents against {ref_rate:.1f}"
             else:
                 levels = f"{r['rate'] / 1000:.2f} per arrest against {ref_rate / 1000:.2f}"
-            how, ratio = _times(r["ratio"])
+            how, ratio = _times(r["ratio"], r["ratio_low"], r["ratio_high"])
             lines.append(
                 _cap(
                     f"{label(str(dim), r['group'])} were {verb} {how} "
@@ -119,7 +122,7 @@ def outcome_sentences(out: pd.DataFrame, refs: dict[str, str]) -> list[str]:
             # to keep the summary readable (the tables hold every group).
             if d != "race" and r["ratio_low"] <= 1 <= r["ratio_high"]:
                 continue
-            how, ratio = _times(r["ratio"])
+            how, ratio = _times(r["ratio"], r["ratio_low"], r["ratio_high"])
             lines.append(
                 f"Once stopped, {_mid(label(d, r['group']))} were {OUTCOMES[str(outcome)]} "
                 f"{how} {_mid(label(d, ref))} ({ratio}{r['rate']:.1%} against "
@@ -162,7 +165,7 @@ def model_sentences(models: pd.DataFrame, area_set: str | None) -> list[str]:
         if not _ok(r.get("rate_ratio"), r.get("ratio_low"), r.get("ratio_high")):
             continue
         per = "per resident" if r["benchmark_kind"] == "population" else "per arrest"
-        how, ratio = _times(r["rate_ratio"])
+        how, ratio = _times(r["rate_ratio"], r["ratio_low"], r["ratio_high"])
         lines.append(
             f"Comparing people within the same {area_set or 'area'}, {per}: {_mid(label('race', r['group']))} "
             f"were stopped {how} {_mid(label('race', r['reference']))} "
@@ -207,13 +210,18 @@ def too_few(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
         df = tables.get(name)
         if df is None or df.empty:
             continue
-        groups = {
-            label(str(r["dimension"]), str(r["group"]))
-            for r in df.to_dict("records")
-            if str(r.get("note", "")).startswith(TOO_FEW)
-        }
+        # Per group, which outcomes (a group can have enough stops for one and too few
+        # stops with a frisk, say).
+        groups: dict[str, set[str]] = {}
+        for r in df.to_dict("records"):
+            if str(r.get("note", "")).startswith(TOO_FEW):
+                which = groups.setdefault(label(str(r["dimension"]), str(r["group"])), set())
+                if "outcome" in r and str(r["outcome"]) in OUTCOMES:
+                    which.add(OUTCOMES[str(r["outcome"])])
         if groups:
-            found[what] = sorted(groups)
+            found[what] = [
+                _cap(f"{g} ({', '.join(sorted(w))})" if w else g) for g, w in sorted(groups.items())
+            ]
     return found
 
 

@@ -33,8 +33,8 @@ VEIL_MEANS = (
     "After dark, officers can less easily see a driver's race before deciding to stop. If a group "
     "makes up a smaller share of stops in darkness than in daylight at the same clock time, that "
     "suggests drivers of that group were stopped partly because of who they appeared to be. A "
-    "negative darkness coefficient (odds ratio below 1) points that way; an interval that covers "
-    "0 means the data cannot tell. The test assumes who is driving, and how, does not change "
+    "negative darkness coefficient (odds ratio below 1) points that way; an odds ratio whose "
+    "interval covers 1 means the data cannot tell. The test assumes who is driving, and how, does not change "
     "with darkness at a given clock time, and street lighting weakens the 'veil'."
 )
 
