@@ -84,6 +84,15 @@ def test_suppressed_area_is_hatched_not_coloured_and_its_value_is_nowhere() -> N
             assert not any(re.search(rf"(?<![\d.]){re.escape(shown)}(?!\d)", w) for w in words)
     labels = [t.text for t in root.iter(f"{NS}text") if t.get("class") == "area-label"]
     assert "suppressed" in labels
+    # Each name has a white halo drawn under it, not a stroke over its letters (print
+    # renderers ignore paint-order): black letters, no stroke.
+    texts = list(root.iter(f"{NS}text"))
+    for k, t in enumerate(texts):
+        if t.get("class") == "area-label":
+            assert t.get("fill") == "#000" and t.get("stroke") is None
+            halo = texts[k - 1]
+            assert halo.get("class") == "area-halo" and halo.text == t.text
+    assert "paint-order" not in svg
     assert "suppressed (too few events to publish)" in svg
 
 

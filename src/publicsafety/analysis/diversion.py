@@ -26,12 +26,11 @@ from publicsafety.analysis.scope import (
     Scope,
     fetch,
     one_row,
+    per_year,
     require_calls,
 )
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
-
-DAYS_PER_YEAR = 365.25
 
 DENOMINATOR_TRAP = (
     "Shares of calls depend on the denominator. CAHOOTS answered 16,479 of 109,855 "
@@ -177,7 +176,7 @@ class DiversionResult:
 
     @property
     def per_year(self) -> float:
-        return DAYS_PER_YEAR / self.days
+        return per_year(self.days)
 
 
 def _assumptions(p: Program, s: Scenario) -> list[str]:

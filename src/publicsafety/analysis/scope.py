@@ -24,6 +24,7 @@ from publicsafety.errors import ProfileError, StoreError
 CONVENTIONS_FILE = Path(__file__).with_name("demand_conventions.toml")
 
 # Denominators every share states (published figures differ mostly on this).
+DAYS_PER_YEAR = 365.25
 ALL_EVENTS = "all events"
 COMMUNITY_ONLY = "community-generated calls only"
 
@@ -145,3 +146,10 @@ def convention(city: str, section: str) -> dict[str, Any]:
             fix="see the comment at the top of the file for the keys",
         )
     return dict(found)
+
+
+def per_year(days: int) -> float:
+    """The factor that turns a period of `days` days into a year. A calendar year of data (365
+    or 366 days) is its own year: scaling it by 365.25 days would print "a year" figures that
+    differ from the tables of the same calls."""
+    return 1.0 if days in (365, 366) else DAYS_PER_YEAR / days

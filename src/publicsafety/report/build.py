@@ -48,8 +48,28 @@ class Report:
     made: str = field(default_factory=lambda: date.today().isoformat())
 
 
+# Codes a reader should not have to decode; other snake_case codes read with spaces.
+VALUE_WORDS = {"co_response": "co-response", "non_emergency": "non-emergency"}
+HEADER_WORDS = {
+    "rate": "rate per 1,000",
+    "rate_low": "rate per 1,000, low",
+    "rate_high": "rate per 1,000, high",
+    "ratio_shrunk": "ratio (steadied)",
+    "police_per_resident": "police $ per resident",
+    "police_change_pct": "police change %",
+    "sworn_fte": "sworn officers (FTE)",
+}
+_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def header(column: str) -> str:
+    """A column name as a table header a reader can read."""
+    return HEADER_WORDS.get(column, column.replace("_", " "))
+
+
 def cell(value: Any, column: str) -> str:
-    """One table cell for print: counts with thousands separators, shares as percents."""
+    """One table cell for print: counts with thousands separators, shares as percents, years
+    as years, codes in words."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         # The privacy layer hides counts (and what derives from them) as missing values.
         return "suppressed" if is_count_column(column) or _derived(column) else "none"
@@ -59,14 +79,18 @@ def cell(value: Any, column: str) -> str:
     try:
         number = float(text)
     except ValueError:
+        if _CODE.fullmatch(text):
+            return VALUE_WORDS.get(text, text.replace("_", " "))
         return text
     low = column.lower()
+    if "year" in low and number.is_integer():
+        return str(int(number))
     if "share" in low and -1.0 <= number <= 1.0:
         return f"{number:.0%}" if abs(number) >= 0.01 or number == 0 else "under 1%"
-    if number.is_integer() and (is_count_column(column) or abs(number) >= 1000):
+    if number.is_integer() and (is_count_column(column) or not _derived(column)):
         return f"{int(number):,}"
     if abs(number) >= 100:
-        return f"{number:,.0f}"
+        return f"{number:,.1f}" if _derived(column) and abs(number) < 1000 else f"{number:,.0f}"
     return f"{number:.2f}" if abs(number) >= 0.1 or number == 0 else f"{number:.3f}"
 
 
@@ -130,6 +154,7 @@ def _env() -> Environment:
     env.filters["cell"] = cell
     env.filters["count"] = lambda n, m: count_text(n, m)
     env.filters["code"] = code_spans
+    env.filters["header"] = header
     return env
 
 

@@ -167,14 +167,20 @@ def choropleth(
         if w_px > 6.2 * len(label) + 4 and h_px > 14:
             p = shapely.get_coordinates(pg.representative_point())
             x, y = fx(p)[0]
-            box = (x - 3.1 * len(label), y - 7, x + 3.1 * len(label), y + 5)
+            half = 3.1 * len(label)
+            x = min(max(x, half + 4), width - half - 4)  # a name near the edge stays on the map
+            box = (x - half, y - 7, x + half, y + 5)
             if any(_overlap(box, b) for b in boxes):
                 continue  # a name that would overprint another is left off
             boxes.append(box)
+            # A white halo drawn first, then the name: print renderers (WeasyPrint) ignore
+            # paint-order, and a stroke over the letters left white blobs on paper.
+            at = f'x="{x:.1f}" y="{y + 3:.1f}" font-size="9" text-anchor="middle"'
             labels.append(
-                f'<text x="{x:.1f}" y="{y + 3:.1f}" font-size="9" text-anchor="middle" '
-                f'fill="#000" stroke="white" stroke-width="2.5" paint-order="stroke" '
-                f'class="area-label">{escape(label)}</text>'
+                f'<text {at} fill="white" stroke="white" stroke-width="2.5" '
+                f'stroke-linejoin="round" aria-hidden="true" class="area-halo">'
+                f"{escape(label)}</text>"
+                f'<text {at} fill="#000" class="area-label">{escape(label)}</text>'
             )
     out.append("</g>")
     out.extend(labels)

@@ -25,10 +25,16 @@ COUNT_WORDS = (
     "crime",
     "arrests",
     "searches",
+    "hits",
     "pending",
     "coordinates",
     "quarantined",
 )
+
+
+# The columns of a demand table the report prints (the CSV has them all).
+SHARES = ("responder", "denominator", "calls", "share_of_calls", "officer_hours",
+          "share_of_officer_hours")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,8 +111,12 @@ SPECS: tuple[SectionSpec, ...] = (
                 ),
                 30,
             ),
-            TableSpec("by_responder.csv", "Calls by who could respond"),
-            TableSpec("top_call_types.csv", "The most common call types"),
+            TableSpec("by_responder.csv", "Calls by who could respond", SHARES),
+            TableSpec(
+                "top_call_types.csv",
+                "The most common call types",
+                ("call_type", *SHARES[1:], "category"),
+            ),
         ),
     ),
     SectionSpec(
@@ -117,8 +127,12 @@ SPECS: tuple[SectionSpec, ...] = (
         "a calls file that marks officer-initiated events (an origin column or call-type rule)",
         figures=("officer_initiated_outcomes.svg",),
         tables=(
-            TableSpec("by_origin.csv", "Events by who started them"),
-            TableSpec("officer_initiated_types.csv", "What officers start themselves"),
+            TableSpec("by_origin.csv", "Events by who started them", ("origin", *SHARES[1:])),
+            TableSpec(
+                "officer_initiated_types.csv",
+                "What officers start themselves",
+                ("call_type", *SHARES[1:], "category"),
+            ),
         ),
         summary=(),
     ),
@@ -130,7 +144,21 @@ SPECS: tuple[SectionSpec, ...] = (
         "area boundaries with population (`--profile CITY_neighborhoods`) and events with "
         "coordinates or area ids",
         tables=(
-            TableSpec("divergence.csv", "Areas where enforcement departs from crime"),
+            TableSpec(
+                "divergence.csv",
+                "Areas where enforcement departs from crime",
+                (
+                    "name",
+                    "population",
+                    "crime",
+                    "observed",
+                    "expected",
+                    "ratio_shrunk",
+                    "ratio_low",
+                    "ratio_high",
+                    "flag",
+                ),
+            ),
             TableSpec("placement.csv", "Events placed in an area"),
         ),
     ),
@@ -157,7 +185,21 @@ SPECS: tuple[SectionSpec, ...] = (
                 ),
                 40,
             ),
-            TableSpec("hit_rates.csv", "How often a search found something"),
+            TableSpec(
+                "hit_rates.csv",
+                "How often a search found something",
+                (
+                    "dimension",
+                    "group",
+                    "searches",
+                    "hits",
+                    "hit_rate",
+                    "difference",
+                    "difference_low",
+                    "difference_high",
+                    "note",
+                ),
+            ),
         ),
     ),
     SectionSpec(
@@ -166,7 +208,23 @@ SPECS: tuple[SectionSpec, ...] = (
         ("budget", "../budget", "scenario*", "diversion*", "reallocation*"),
         "What the city spends on policing and what moving calls to other responders would change.",
         "a budget file (`--profile CITY_budget`) and a scenario file (`publicsafety scenario run`)",
-        tables=(TableSpec("budgets.csv", "Budgets side by side"),),
+        tables=(
+            TableSpec(
+                "budgets.csv",
+                "Budgets side by side",
+                (
+                    "city",
+                    "fiscal_year",
+                    "basis",
+                    "police",
+                    "general_fund",
+                    "police_share_general_fund",
+                    "police_per_resident",
+                    "police_change_pct",
+                    "sworn_fte",
+                ),
+            ),
+        ),
     ),
     SectionSpec(
         "change",

@@ -14,14 +14,20 @@ from ibis import _
 
 from publicsafety.analysis.budget.compare import lines_with_source
 from publicsafety.analysis.demand import demand_by
-from publicsafety.analysis.scope import ALL_EVENTS, Scope, fetch, one_row, require_calls
+from publicsafety.analysis.scope import (
+    ALL_EVENTS,
+    Scope,
+    fetch,
+    one_row,
+    per_year,
+    require_calls,
+)
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 
 # 40 hours x 52 weeks: the hours a full-time position is paid for. Hours on patrol are fewer
 # (leave, training, court); using paid hours gives the cost of an hour of an officer's paid time.
 PAID_HOURS_PER_YEAR = 2080.0
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True)
@@ -144,9 +150,9 @@ def cost_of_service(store: Store, scope: Scope, cost: OfficerCost) -> pd.DataFra
     require_calls(store, scope)
     df = demand_by(store, scope, "category")
     df = df[df["denominator"] == ALL_EVENTS].drop(columns="denominator").reset_index(drop=True)
-    per_year = DAYS_PER_YEAR / period_days(store, scope)
-    df["calls_per_year"] = df["calls"] * per_year
-    df["officer_hours_per_year"] = df["officer_hours"] * per_year
+    factor = per_year(period_days(store, scope))
+    df["calls_per_year"] = df["calls"] * factor
+    df["officer_hours_per_year"] = df["officer_hours"] * factor
     df["cost_per_year"] = df["officer_hours_per_year"] * cost.hourly
     df["cost_per_call"] = (
         df["officer_hours"]
