@@ -29,6 +29,17 @@ def test_bar_chart_has_title_source_and_labels_suppressed_values() -> None:
     assert "suppressed" in svg and "15.0" in svg and "4.1" in svg
 
 
+def test_bar_chart_names_bars_by_a_column_called_label() -> None:
+    # The budget chart's category column is "label": its bars are named by the cities, and
+    # the value appears once, beside the bar.
+    df = pd.DataFrame({"label": ["Sample City (sample_city_budget)"], "dollars": [330.4476]})
+    svg = bar_chart(
+        df, category="label", value="dollars", title="Police", source="x", value_format=",.2f"
+    )
+    assert ">Sample City (sample_city_budget)</text>" in svg
+    assert svg.count(">330.45</text>") == 1
+
+
 def test_line_chart_series_use_palette_and_dashes() -> None:
     df = pd.DataFrame(
         {

@@ -96,10 +96,17 @@ def write_budget(summary: pd.DataFrame, folder: Path, year: int | None) -> list[
             subtitle="State and local police spending averaged $351.54 per resident in 2017 (BJS)",
             value_title="US dollars per resident",
             value_format=",.2f",
-            source=source + "; residents: U.S. Census (populations.csv)",
+            source=source + "; residents: " + "; ".join(_population_sources(per)),
         )
         written.append(charts.write_svg(svg, folder / "police_per_resident.svg"))
     return written
+
+
+def _population_sources(per: pd.DataFrame) -> list[str]:
+    """Where the residents of each bar come from, as the budget table records it."""
+    col = per["population_source"] if "population_source" in per else pd.Series(dtype="str")
+    found = sorted({str(v) for v in col.dropna() if str(v)})
+    return found or ["not recorded"]
 
 
 def _officer_cost(

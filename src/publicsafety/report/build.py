@@ -90,13 +90,17 @@ def cell(value: Any, column: str) -> str:
     if number.is_integer() and (is_count_column(column) or not _derived(column)):
         return f"{int(number):,}"
     if abs(number) >= 100:
-        return f"{number:,.1f}" if _derived(column) and abs(number) < 1000 else f"{number:,.0f}"
+        # A rate of 122.1 beside one of 22.03 keeps a decimal; hours and money do not.
+        rate = any(w in low for w in ("rate", "ratio", "per_"))
+        return f"{number:,.1f}" if rate and abs(number) < 1000 else f"{number:,.0f}"
     return f"{number:.2f}" if abs(number) >= 0.1 or number == 0 else f"{number:.3f}"
 
 
 def _derived(column: str) -> bool:
     low = column.lower()
-    return any(w in low for w in ("share", "rate", "ratio", "per_", "_low", "_high", "hours"))
+    return any(
+        w in low for w in ("share", "rate", "ratio", "per_", "_low", "_high", "hours", "difference")
+    )
 
 
 def community(workspace: Path, city: str) -> dict[str, Any] | None:

@@ -110,18 +110,23 @@ def bar_chart(
     """A horizontal bar chart with value labels (reads in black and white); hidden values are
     left out of the bars and labelled 'suppressed'."""
     data = df[[category, value]].copy()
-    data["label"] = data[value].map(
+    # The printed value gets a column of its own: a category column may be called "label".
+    text = "__shown" if category != "__shown" else "__shown_value"
+    data[text] = data[value].map(
         lambda v: "suppressed" if pd.isna(v) else format(float(v), value_format)
     )
     data[value] = data[value].astype("Float64").fillna(0).astype(float)
     base = alt.Chart(data).encode(
         y=alt.Y(
-            f"{category}:N", sort=list(sort) if not isinstance(sort, str) else sort, title=None
+            f"{category}:N",
+            sort=list(sort) if not isinstance(sort, str) else sort,
+            title=None,
+            axis=alt.Axis(labelLimit=300),  # whole names, not "Sample City (sampl…"
         ),
         x=alt.X(f"{value}:Q", title=value_title or value),
     )
     chart = (
-        base.mark_bar() + base.mark_text(align="left", dx=3, fontSize=11).encode(text="label:N")
+        base.mark_bar() + base.mark_text(align="left", dx=3, fontSize=11).encode(text=f"{text}:N")
     ).properties(width=width, height=max(60, 22 * len(data)))
     return to_svg(_finish(chart, title, source, subtitle), source)
 
