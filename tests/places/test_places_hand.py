@@ -61,3 +61,37 @@ def test_city_options_become_places_arguments(monkeypatch) -> None:
     monkeypatch.setattr(co, "_all", lambda: {"X": {"beats": {"area_keys": "x"}}})
     with pytest.raises(ProfileError, match="area_keys"):
         co.city_options("X", "beats")
+
+
+def test_placement_hides_a_small_count_within_its_own_row_only() -> None:
+    """Measures overlap (crime holds violent crime), so their columns add up to nothing that is
+    published: a small unplaced count is protected by its own row's other cell, and no other
+    measure's counts (published again in the data-quality table) are hidden for it."""
+    import pandas as pd
+
+    from publicsafety.analysis.places.area_profiles import AreaFrame
+    from publicsafety.analysis.places.run import PlacesReport, public_tables
+
+    table = pd.DataFrame(
+        {
+            "name": ["A", "B"],
+            "population": [5000, 6000],
+            "below_poverty": [900, 700],
+            "crime": [400, 500],
+        },
+        index=pd.Index(["A", "B"], name="area_id"),
+    )
+    placement = pd.DataFrame(
+        {
+            "measure": ["arrests", "crime", "violent_crime"],
+            "rows": [10500, 36466, 2113],
+            "placed": [10450, 36282, 2106],
+            "unplaced": [50, 184, 7],
+        }
+    )
+    frame = AreaFrame("T", "beats", table, {}, placement)
+    report = PlacesReport("T", "beats", frame, {}, None, None, pd.DataFrame())
+    got = public_tables(report)["placement"].table.set_index("measure")
+    assert got.loc["violent_crime", ["placed", "unplaced"]].isna().all()
+    assert got.loc["arrests", "placed"] == 10450 and got.loc["arrests", "unplaced"] == 50
+    assert got.loc["crime", "unplaced"] == 184

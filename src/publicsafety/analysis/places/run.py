@@ -254,8 +254,15 @@ def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
         )
         out["burden"] = privacy.Suppressed(b, withheld, 0, withheld)
     if len(report.frame.placement):
+        # Each row adds up to its published total (rows); the columns add up to nothing a
+        # reader is given (measures overlap: crime holds violent and property crime), so a
+        # complement is never taken from another measure's row (the data-quality table
+        # publishes those).
         out["placement"] = privacy.suppress_table(
-            report.frame.placement.copy(), ["placed", "unplaced"], additive_rows=True
+            report.frame.placement.copy(),
+            ["placed", "unplaced"],
+            partition=["measure"],
+            additive_rows=True,
         )
     return out
 
