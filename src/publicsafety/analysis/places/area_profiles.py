@@ -22,6 +22,7 @@ from publicsafety import tables
 from publicsafety.analysis.scope import fetch
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
+from publicsafety.privacy import sensitive_expr
 from publicsafety.vocab import BELOW_POVERTY_GROUP, TOTAL_GROUP
 
 # measure -> (event table, (column, value) the rows must have or None, plain words for captions)
@@ -37,11 +38,20 @@ MEASURES: dict[str, tuple[str, tuple[str, str] | None, str]] = {
 
 
 def measure_rows(store: Store, city: str, measure: str) -> ibis.Table:
-    """The event rows of a city that a measure counts."""
+    """The event rows of a city that a measure counts. Calls of sensitive types (sexual
+    assault, juvenile, domestic) are counted in totals elsewhere but never by area."""
     kind, only, _ = MEASURES[measure]
     e = store.table(kind)
     e = e.filter(e.city == city)
+    if kind == "calls":
+        e = e.filter(~sensitive_expr(e.call_type))
     return e if only is None else e.filter(e[only[0]] == only[1])
+
+
+SENSITIVE_NOTE = (
+    "Calls of sensitive types (sexual assault, juvenile, domestic) are left out of the call "
+    "counts by area, as the privacy rules require."
+)
 
 
 # Below these, an area's rate is flagged and shrunk rather than ranked on its own (CPE's rule of
@@ -269,6 +279,8 @@ def area_frame(
         )
         table[col] = [values.get(a, np.nan) if values else np.nan for a in table.index]
     placement = []
+    if any(MEASURES[m][0] == "calls" for m in measures):
+        notes.append(SENSITIVE_NOTE)
     for m in measures:
         kind = MEASURES[m][0]
         counts, acct = _counts(store, city, area_set, m, area_key, attribute.get(kind))
