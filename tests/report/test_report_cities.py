@@ -36,7 +36,7 @@ def minneapolis(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_new_orleans_counts_from_the_real_files(new_orleans: str) -> None:
     # 7,203 calls kept of the RTCC subset, 395,457 SOPP stops, 7,174 reports.
     assert (
-        "This report draws on 7,203 calls for service, 395,457 stops, 7,174 reported crimes."
+        "This report draws on 7,203 calls for service, 395,457 stops, and 7,174 reported crimes."
         in new_orleans
     )
     coverage = next(rows for headers, rows in tables(new_orleans) if "first day" in headers)
@@ -56,7 +56,7 @@ def test_new_orleans_sections(new_orleans: str) -> None:
 
 
 def test_minneapolis_without_calls_says_what_would_fill_the_gaps(minneapolis: str) -> None:
-    assert "This report draws on 51,920 stops, 12,925 uses of force." in minneapolis
+    assert "This report draws on 51,920 stops and 12,925 uses of force." in minneapolis
     assert (
         "There is no service demand analysis for Minneapolis yet. It needs a calls-for-service"
         in minneapolis

@@ -119,7 +119,11 @@ def all_charts(tables: dict[str, pd.DataFrame], report: DisparityReport) -> dict
                     rate_low=part["rate_low"] * 100,
                     rate_high=part["rate_high"] * 100,
                 )
+                article = "an" if outcome[0] in "aeiou" else "a"
                 out[f"{outcome}_rate_by_race"] = rate_chart(
-                    scaled, "race", f"Share of stops with a {outcome}, by race", "Per 100 stops"
+                    scaled,
+                    "race",
+                    f"Share of stops with {article} {outcome}, by race",
+                    "Per 100 stops",
                 )
     return out
