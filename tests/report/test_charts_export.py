@@ -85,3 +85,20 @@ def test_hours_of_a_day_axis_shows_clock_times_not_a_year() -> None:
         df, x="time", y="calls", title="By hour", source="Sample City", x_format="%H:%M"
     )
     assert "06:00" in svg and ">2024<" not in svg
+
+
+def test_line_chart_legend_follows_the_series_order() -> None:
+    import re
+
+    days = ["Monday", "Tuesday", "Wednesday"]
+    df = pd.DataFrame(
+        {
+            "t": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 01:00"] * 3),
+            "n": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "day": ["Wednesday"] * 2 + ["Monday"] * 2 + ["Tuesday"] * 2,
+        }
+    )
+    # Given backwards, the legend is backwards too: the order given wins over the alphabet.
+    order = days[::-1]
+    svg = line_chart(df, x="t", y="n", series="day", title="T", source="s", series_order=order)
+    assert re.findall(r">([A-Za-z]+day)</text>", svg) == order

@@ -16,7 +16,7 @@ import typer
 
 from publicsafety.analysis import officer_initiated as oi
 from publicsafety.analysis import text
-from publicsafety.analysis.demand import demand_tables
+from publicsafety.analysis.demand import DAYS, demand_tables
 from publicsafety.analysis.officer_time import (
     OfficerTimeResult,
     ResponseTimes,
@@ -182,10 +182,11 @@ def _charts(public: Mapping[str, pd.DataFrame], folder: Path, source: str) -> li
             x="time",
             y="calls_per_week",
             series="day",
-            title="Calls per week by hour of the day, each day of the week",
+            title="Calls in each hour of the day, by day of the week (average week)",
             source=source,
-            y_title="calls per week",
+            y_title="calls in the hour, average week",
             x_format="%H:%M",
+            series_order=DAYS,
         )
         out.append(write_svg(svg, folder / "hour_of_week.svg"))
     monthly = public["by_month"]

@@ -144,16 +144,20 @@ def line_chart(
     width: int = 520,
     height: int = 260,
     x_format: str | None = None,
+    series_order: Sequence[str] | None = None,
 ) -> str:
     """A line chart over time; several series differ by colour and dash pattern. `x_format` is a
-    time format for the axis labels (e.g. "%H:%M" for hours of a day)."""
+    time format for the axis labels (e.g. "%H:%M" for hours of a day); `series_order` orders
+    the legend (days of the week, say; alphabetical otherwise)."""
     axis = alt.Axis(format=x_format, labelOverlap=True) if x_format else alt.Axis(labelOverlap=True)
     enc: dict[str, Any] = {
         "x": alt.X(f"{x}:T", title=None, axis=axis),
         "y": alt.Y(f"{y}:Q", title=y_title or y),
     }
     if series:
-        names = sorted(df[series].dropna().unique().tolist())
+        present = set(df[series].dropna().unique().tolist())
+        names = [n for n in series_order or () if n in present]
+        names += sorted(present - set(names))
         enc["color"] = alt.Color(
             f"{series}:N", scale=alt.Scale(domain=names, range=PALETTE[: len(names)])
         )
