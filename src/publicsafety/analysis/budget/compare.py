@@ -109,7 +109,7 @@ def population(store: Store | None, city: str, year: int) -> tuple[float | None,
             r = df.iloc[0]
             return float(
                 r["residents"]
-            ), f"population table, area set {r['area_set']} ({r['source']})"
+            ), f"the {r['area_set']} population table, from {r['source']}"
     return None, "no population for this city (add it to populations.csv or load a population file)"
 
 
