@@ -91,7 +91,7 @@ def test_new_orleans_cost_of_service(nola: Store) -> None:
     assert df["share_of_cost"].sum() == pytest.approx(1.0)
     assert cost_sentences(df, cost, "New Orleans")[1] == (
         "Violent crime calls take about 6,872 officer-hours a year, costing about $718,780 "
-        "(40% of the officer time on calls; $350 a call)."
+        "(40% of the officer time on calls; $350 for each call with a recorded officer time)."
     )
 
 

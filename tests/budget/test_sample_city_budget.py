@@ -43,7 +43,11 @@ def test_sample_city_budget_figures(demo: Path) -> None:
     assert len(agree) == 68 and agree.all()  # the rules give every line its generated function
     text = (demo / "outputs" / "budget" / "summary.txt").read_text(encoding="utf-8")
     hourly = row["police"] / (sworn * 2080)
-    assert f"Sample City: an officer-hour costs ${hourly:,.2f}" in text
+    assert (
+        f"Sample City: an officer-hour costs ${hourly:,.2f}. That is the police budget of "
+        f"${row['police']:,.0f} spread over {sworn:,.1f} sworn positions at 2,080 paid hours a "
+        "year (Sample City fiscal year 2025, sample_city_budget)." in text
+    )
 
 
 def test_sample_city_outputs(demo: Path) -> None:

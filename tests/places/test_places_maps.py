@@ -135,3 +135,20 @@ def test_render_a_map_spec() -> None:
 def test_breaks_increase(values: list[float]) -> None:
     b = breaks(values)
     assert b == sorted(set(b))
+
+
+def test_a_name_moves_within_its_area_rather_than_overprint_another() -> None:
+    import shapely
+
+    from publicsafety.report.maps import _label_box
+
+    area = shapely.box(0, 0, 100, 100)
+    free = _label_box(50, 50, 20, [], area)
+    assert free == (30, 43, 70, 55)
+    # The spot is taken (and one line up would still touch it): two lines up, inside the area.
+    moved = _label_box(50, 50, 20, [(30, 43, 70, 55)], area)
+    assert moved == (30, 21, 70, 33)
+    assert shapely.contains(area, shapely.box(*moved))
+    # A sliver of an area with its one spot taken: no room anywhere, the name is left off.
+    sliver = shapely.box(28, 40, 72, 58)
+    assert _label_box(50, 50, 20, [(30, 43, 70, 55)], sliver) is None

@@ -19,6 +19,7 @@ from publicsafety.report.build import cell, header
         (122.13, "rate", "122.1"),  # a rate keeps one beside "22.03"
         (22.031, "rate", "22.03"),
         (0.0, "difference", "0.00"),
+        (330.4476, "police_per_resident", "330.45"),  # as the sentence beside it says
         (0.2256, "police_share_general_fund", "23%"),
         ("mental_health_welfare", "category", "mental health welfare"),
         ("non_emergency", "responder", "non-emergency"),

@@ -102,3 +102,16 @@ def test_line_chart_legend_follows_the_series_order() -> None:
     order = days[::-1]
     svg = line_chart(df, x="t", y="n", series="day", title="T", source="s", series_order=order)
     assert re.findall(r">([A-Za-z]+day)</text>", svg) == order
+
+
+def test_a_long_source_wraps_under_the_chart() -> None:
+    import re
+
+    df = pd.DataFrame({"category": ["A", "B"], "n": [3.0, 4.0]})
+    source = "budgets: sample_city_budget; residents: " + "the neighborhoods population table " * 6
+    svg = bar_chart(df, category="category", value="n", title="T", source=source)
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+    lines = re.findall(r'class="source-line">([^<]*)<', svg)
+    assert len(lines) > 1
+    assert " ".join(lines) == f"Source: {source.strip()}"
+    assert all(4 + 5.8 * len(line) <= width for line in lines)

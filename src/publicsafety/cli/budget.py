@@ -70,7 +70,7 @@ def write_budget(summary: pd.DataFrame, folder: Path, year: int | None) -> list[
     """Budget comparison tables and charts. Budgets hold dollars, not counts of people, so
     nothing is small-count suppressed; the tables still go through the privacy layer."""
     written = write_table(publish(summary, []), folder / "budgets", [], xlsx=True)
-    source = "city budgets as loaded (sources in the table's source column)"
+    source = "city budgets as loaded"
     police = summary.dropna(subset=["police"])
     if police["fiscal_year"].nunique() > 1:
         svg = charts.line_chart(
@@ -96,7 +96,8 @@ def write_budget(summary: pd.DataFrame, folder: Path, year: int | None) -> list[
             subtitle="State and local police spending averaged $351.54 per resident in 2017 (BJS)",
             value_title="US dollars per resident",
             value_format=",.2f",
-            source=source + "; residents: " + "; ".join(_population_sources(per)),
+            source=f"budgets: {', '.join(sorted(set(per['source'])))}; residents: "
+            + "; ".join(_population_sources(per)),
         )
         written.append(charts.write_svg(svg, folder / "police_per_resident.svg"))
     return written

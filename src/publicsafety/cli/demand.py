@@ -162,11 +162,12 @@ def _charts(public: Mapping[str, pd.DataFrame], folder: Path, source: str) -> li
     ):
         if cat[value].notna().any():
             svg = bar_chart(
-                cat,
+                cat.assign(category=cat["category"].str.replace("_", " ")),
                 category="category",
                 value=value,
                 title=f"{title} by category",
                 source=source,
+                value_title=f"{title.lower()} (all events)",
                 value_format=".0%",
                 subtitle="Denominator: all events",
             )
@@ -256,7 +257,10 @@ def write_outputs(report: DemandReport, folder: Path, min_count: int) -> list[Pa
         "",
         "| rule | calls | what happens |",
         "|---|---|---|",
-        *[f"| {r.rule} | {r.calls} | {r.what_happens} |" for r in rules.itertuples()],
+        *[
+            f"| {str(r.rule).replace('_', ' ')} | {r.calls} | {r.what_happens} |"
+            for r in rules.itertuples()
+        ],
         "",
         f"Counts from 1 to {min_count - 1} are suppressed in every table, with enough other cells "
         "that they cannot be worked out from totals.",

@@ -12,6 +12,7 @@ import typer
 from publicsafety.analysis.places.area_profiles import MEASURES
 from publicsafety.analysis.places.burden import COMPONENTS, DEFAULT_WEIGHTS
 from publicsafety.analysis.places.run import (
+    PlacesReport,
     analyze_places,
     map_specs,
     public_tables,
@@ -126,6 +127,7 @@ def places_cmd(
         path.write_text(render(spec, report.frame.geometry, source), encoding="utf-8")
         written.append(str(path))
         captions.append({"map": spec["name"], "caption": spec["caption"]})
+    written.append(str(_summary_md(report, captions, folder / "summary.md")))
     div = report.divergence
     summary: dict[str, Any] = {
         "city": report.city,
@@ -172,3 +174,16 @@ def places_cmd(
 
 def register(app: typer.Typer) -> None:
     """Commands attach to the analyze group on import; nothing to add to the top level."""
+
+
+def _summary_md(report: PlacesReport, captions: list[dict[str, Any]], path: Path) -> Path:
+    """What the maps show (where enforcement departs from crime and the burden index first)
+    and the notes a reader needs to read them (what was left out, and why)."""
+    first = sorted(captions, key=lambda c: not ("_vs_" in c["map"] or "burden" in c["map"]))
+    lines = [f"# Places: {report.city}, {report.label or report.area_set}", ""]
+    if first:
+        lines += ["## What the maps show", "", *[f"- {c['caption']}" for c in first], ""]
+    if report.notes:
+        lines += ["## Notes", "", *[f"- {n}" for n in report.notes], ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

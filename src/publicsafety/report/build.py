@@ -89,6 +89,8 @@ def cell(value: Any, column: str) -> str:
         return f"{number:.0%}" if abs(number) >= 0.01 or number == 0 else "under 1%"
     if number.is_integer() and (is_count_column(column) or not _derived(column)):
         return f"{int(number):,}"
+    if "per_resident" in low:  # dollars a resident, as the sentences write them
+        return f"{number:,.2f}"
     if abs(number) >= 100:
         # A rate of 122.1 beside one of 22.03 keeps a decimal; hours and money do not.
         rate = any(w in low for w in ("rate", "ratio", "per_"))

@@ -70,15 +70,18 @@ def to_svg(chart: alt.TopLevelMixin, source: str) -> str:
 
 
 def add_footer(svg: str, text: str) -> str:
-    """Append a line of text under an SVG drawing (keeps width; adds height)."""
+    """Append text under an SVG drawing, wrapped to its width (keeps width; adds height)."""
     import re
+    import textwrap
     from html import escape
 
     m = re.search(r'width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
     if not m:
         return svg
     w, h = float(m.group(1)), float(m.group(2))
-    new_h = h + 22
+    # About 5.8 px a character at 10 px DejaVu Sans: a long source wraps instead of running off.
+    lines = textwrap.wrap(text, width=max(40, int((w - 8) / 5.8))) or [""]
+    new_h = h + 9 + 13 * len(lines)
     svg = svg.replace(
         m.group(0), f'width="{w:g}" height="{new_h:g}" viewBox="0 0 {w:g} {new_h:g}"', 1
     )
@@ -87,9 +90,10 @@ def add_footer(svg: str, text: str) -> str:
         f'<rect width="{w:g}" height="{new_h:g}" fill="white"/>',
         1,
     )
-    footer = (
-        f'<text x="4" y="{h + 15:g}" font-family="{FONT}" font-size="10" fill="#333" '
-        f'class="source-line">{escape(text)}</text>'
+    footer = "".join(
+        f'<text x="4" y="{h + 15 + 13 * k:g}" font-family="{FONT}" font-size="10" fill="#333" '
+        f'class="source-line">{escape(line)}</text>'
+        for k, line in enumerate(lines)
     )
     return svg.replace("</svg>", footer + "</svg>")
 
@@ -123,7 +127,12 @@ def bar_chart(
             title=None,
             axis=alt.Axis(labelLimit=300),  # whole names, not "Sample City (sampl…"
         ),
-        x=alt.X(f"{value}:Q", title=value_title or value),
+        # The axis speaks as the bar labels do: percents when they are percents.
+        x=alt.X(
+            f"{value}:Q",
+            title=value_title or value,
+            axis=alt.Axis(format=".0%") if value_format.endswith("%") else alt.Axis(),
+        ),
     )
     chart = (
         base.mark_bar() + base.mark_text(align="left", dx=3, fontSize=11).encode(text=f"{text}:N")

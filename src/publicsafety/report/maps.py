@@ -169,9 +169,10 @@ def choropleth(
             x, y = fx(p)[0]
             half = 3.1 * len(label)
             x = min(max(x, half + 4), width - half - 4)  # a name near the edge stays on the map
-            box = (x - half, y - 7, x + half, y + 5)
-            if any(_overlap(box, b) for b in boxes):
-                continue  # a name that would overprint another is left off
+            box = _label_box(x, y, half, boxes, shapely.transform(pg, fx))
+            if box is None:
+                continue  # a name that would overprint another wherever it goes is left off
+            x, y = (box[0] + box[2]) / 2, box[1] + 7
             boxes.append(box)
             # A white halo drawn first, then the name: print renderers (WeasyPrint) ignore
             # paint-order, and a stroke over the letters left white blobs on paper.
@@ -226,6 +227,28 @@ def choropleth(
     out.append("</svg>")
     height = int(y + 4)
     return "\n".join(out).replace("HEIGHT", str(height))
+
+
+def _label_box(
+    x: float,
+    y: float,
+    half: float,
+    taken: list[tuple[float, float, float, float]],
+    area: object,
+) -> tuple[float, float, float, float] | None:
+    """Where a name of half-width `half` goes: at (x, y), else a line or more above or below
+    (nudged sideways if need be) where the name still lies inside its area (screen
+    coordinates) and overprints no other name."""
+    shifts = [(0.0, 0.0)] + [(dx, dy) for dy in (-11.0, 11.0, -22.0, 22.0, -33.0, 33.0, -44.0, 44.0)
+                             for dx in (0.0, -12.0, 12.0)]  # fmt: skip
+    for dx, dy in shifts:
+        box = (x + dx - half, y + dy - 7, x + dx + half, y + dy + 5)
+        if any(_overlap(box, b) for b in taken):
+            continue
+        if (dx or dy) and not shapely.contains(area, shapely.box(*box)):
+            continue
+        return box
+    return None
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

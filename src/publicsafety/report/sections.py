@@ -182,6 +182,7 @@ SPECS: tuple[SectionSpec, ...] = (
                     "ratio",
                     "ratio_low",
                     "ratio_high",
+                    "note",
                 ),
                 40,
             ),

@@ -40,6 +40,7 @@ class OfficerCost:
     sworn_fte: float | None = None
     hours_per_officer: float | None = None
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+    budget: str = ""  # which budget the police budget and sworn positions come from
 
 
 def given_cost(hourly: float, source: str) -> OfficerCost:
@@ -83,6 +84,7 @@ def derive_cost(
             f"{hours_per_officer:,.0f} paid hours a year per position (40 x 52); hours actually "
             "on duty are fewer, so the cost of an hour on the street is higher.",
         ),
+        source,
     )
 
 
@@ -169,12 +171,24 @@ def cost_of_service(store: Store, scope: Scope, cost: OfficerCost) -> pd.DataFra
 
 def cost_sentences(df: pd.DataFrame, cost: OfficerCost, city: str) -> list[str]:
     """Plain-language sentences: the hourly cost and the three costliest kinds of call."""
-    out = [f"{city}: an officer-hour costs ${cost.hourly:,.2f} ({cost.source})."]
+    out = [f"{city}: an officer-hour costs ${cost.hourly:,.2f}. {_basis(cost)}"]
     for row in df.dropna(subset=["cost_per_year"]).head(3).to_dict("records"):
         out.append(
             f"{str(row['category']).replace('_', ' ').capitalize()} calls take about "
             f"{row['officer_hours_per_year']:,.0f} officer-hours a year, costing about "
             f"${row['cost_per_year']:,.0f} ({row['share_of_cost']:.0%} of the officer time "
-            f"on calls; ${row['cost_per_call']:,.0f} a call)."
+            f"on calls; ${row['cost_per_call']:,.0f} for each call with a recorded officer time)."
         )
     return out
+
+
+def _basis(cost: OfficerCost) -> str:
+    """What the hourly cost rests on, as a sentence."""
+    if cost.police_budget is None or not cost.sworn_fte or not cost.hours_per_officer:
+        return f"Source: {cost.source}."
+    where = cost.budget
+    return (
+        f"That is the police budget of ${cost.police_budget:,.0f} spread over "
+        f"{cost.sworn_fte:,.1f} sworn positions at {cost.hours_per_officer:,.0f} paid hours a year"
+        + (f" ({where})." if where else ".")
+    )

@@ -183,7 +183,8 @@ def veil_sentences(report: DisparityReport) -> list[str]:
             verdict = "a larger share of stops after dark, which does not suggest bias against them in daylight"
         else:
             verdict = (
-                "about the same share of stops in darkness as in daylight: the data cannot tell"
+                "a share of stops in darkness neither clearly smaller nor larger than in "
+                "daylight, so the test finds no sign either way"
             )
         lines.append(
             f"Veil of darkness ({v.stop_filter}; {v.stops:,} stops of {_mid(label('race', v.group))} "
@@ -272,7 +273,8 @@ def summarize(tables: dict[str, pd.DataFrame], report: DisparityReport) -> str:
         out += [
             "## Too few to say",
             "",
-            f"Fewer than {MIN_EVENTS} events, so no figure is given:",
+            f"Fewer than {MIN_EVENTS} events, too few for a figure to mean anything, so none is "
+            "given:",
             "",
         ]
         out += [f"- {what}: {', '.join(groups)}" for what, groups in f["too_few_to_say"].items()]
