@@ -26,6 +26,10 @@ from tests.demand.real import load
     ("share", "words"),
     [
         (0.04, "About 1 in 25"),
+        (0.016, "About 1 in 62"),
+        (0.32, "About 1 in 3"),
+        (0.29, "About 2 in 7"),  # not "1 in 3" (33%)
+        (0.22, "About 1 in 5"),  # 20%: within a tenth of 22%
         (0.4, "About 2 in 5"),
         (0.74, "About 3 in 4"),
         (0.97, "Nearly all"),
@@ -121,7 +125,7 @@ def test_analyze_demand_on_alexandria(tmp_path: Path) -> None:
     assert every.loc["traffic", "calls"] == 4533  # measured on the police calls of weeks 41-52
     summary = (folder / "summary.md").read_text(encoding="utf-8")
     assert "About 1 in 3 calls was about traffic; those calls took 16% of officer time." in summary
-    assert "| no_clear_time |" in summary and "Convention: toolkit default" in summary
+    assert "| no clear time |" in summary and "Convention: toolkit default" in summary
     assert "22% of all events" in summary
     bad = CliRunner().invoke(app, ["analyze", "demand", "-w", str(workspace), "--city", "Nowhere"])
     assert bad.exit_code != 0 and "Alexandria" in str(bad.exception or bad.output)

@@ -120,6 +120,7 @@ def test_summary_speaks_of_sex_and_age_too(report: DisparityReport) -> None:
         in text
     )
     assert (
-        "Black people made up about the same share of stops in darkness as in daylight: the data "
-        "cannot tell (odds ratio 0.96, 95% interval 0.92 to 1.01)." in text
+        "Black people made up a share of stops in darkness neither clearly smaller nor larger "
+        "than in daylight, so the test finds no sign either way (odds ratio 0.96, 95% interval "
+        "0.92 to 1.01)." in text
     )

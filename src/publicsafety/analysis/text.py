@@ -39,7 +39,16 @@ def one_in(share: float) -> str:
     if share >= 0.95:
         return "Nearly all"
     if share <= 0.34:
-        return f"About 1 in {max(2, round(1 / share)):,}"
+        n = max(2, round(1 / share))
+        # "1 in 3" for 29% is 15% off: a small share that 1 in N misses by more than a tenth
+        # takes the closest fraction with a denominator up to 10 instead ("2 in 7").
+        if abs(1 / n - share) <= 0.1 * share or share < 0.1:
+            return f"About 1 in {n:,}"
+        best = min(
+            ((a, d) for d in range(2, 11) for a in range(1, d)),
+            key=lambda f: (abs(f[0] / f[1] - share), f[1]),
+        )
+        return f"About {best[0]} in {best[1]}"
     # Larger shares as the closest simple fraction with a denominator up to 5.
     best = min(
         ((n, d) for d in range(2, 6) for n in range(1, d)), key=lambda f: abs(f[0] / f[1] - share)
