@@ -83,10 +83,10 @@ def test_placement_hides_a_small_count_within_its_own_row_only() -> None:
     )
     placement = pd.DataFrame(
         {
-            "measure": ["arrests", "crime", "violent_crime"],
-            "rows": [10500, 36466, 2113],
-            "placed": [10450, 36282, 2106],
-            "unplaced": [50, 184, 7],
+            "measure": ["arrests", "crime", "violent_crime", "property_crime"],
+            "rows": [10500, 36466, 2113, 7],
+            "placed": [10450, 36282, 2106, 7],
+            "unplaced": [50, 184, 7, 0],
         }
     )
     frame = AreaFrame("T", "beats", table, {}, placement)
@@ -95,3 +95,40 @@ def test_placement_hides_a_small_count_within_its_own_row_only() -> None:
     assert got.loc["violent_crime", ["placed", "unplaced"]].isna().all()
     assert got.loc["arrests", "placed"] == 10450 and got.loc["arrests", "unplaced"] == 50
     assert got.loc["crime", "unplaced"] == 184
+    # A measure with a small total hides its total and both parts.
+    assert got.loc["property_crime", ["rows", "placed", "unplaced"]].isna().all()
+
+
+def test_placement_notes_never_print_a_small_count() -> None:
+    """The notes reach the printed report: a count from 1 to 10 reads "fewer than 11", and the
+    other count of its row is not given either (the total minus it would tell)."""
+    import re
+
+    import pandas as pd
+
+    from publicsafety.analysis.places.area_profiles import AreaFrame
+    from publicsafety.analysis.places.run import placement_notes
+
+    placement = pd.DataFrame(
+        {
+            "measure": ["stops", "arrests", "crime", "violent_crime", "property_crime"],
+            "rows": [30000, 10500, 36466, 2113, 7],
+            "placed": [30000, 10450, 4, 2103, 7],
+            "unplaced": [0, 50, 36462, 10, 0],
+        }
+    )
+    frame = AreaFrame("T", "beats", pd.DataFrame(), {}, placement)
+    notes = placement_notes(frame, "beats")
+    assert notes == [
+        "All 30,000 stops were placed in beats.",
+        "10,450 of 10,500 arrests were placed in beats; 50 could not be placed (no coordinates "
+        "or area name in the file, or a point or name outside every area).",
+        "Fewer than 11 of 36,466 reported crimes were placed in beats (no coordinates or area "
+        "name in the file, or a point or name outside every area).",
+        "Nearly all 2,113 reported violent crimes were placed in beats; fewer than 11 could not "
+        "be placed (no coordinates or area name in the file, or a point or name outside every "
+        "area).",
+        "Fewer than 11 reported property crimes: too few to say where.",
+    ]
+    for note in notes:
+        assert not re.search(r"(?<![\d,])(?:[1-9]|10)(?![\d,])(?! than)", note), note

@@ -71,16 +71,36 @@ def only_city(store: Store, area_set: str, city: str | None) -> str:
     )
 
 
-def placement_notes(frame: AreaFrame, area_set: str) -> list[str]:
+def placement_notes(
+    frame: AreaFrame, area_set: str, min_count: int = privacy.DEFAULT.min_count
+) -> list[str]:
+    """How many events of each measure were placed, in words a report can print: a count from
+    1 to min_count - 1 reads "fewer than min_count", and the other count of its row is then
+    not given either (the total minus it would tell)."""
     notes = []
-    for row in frame.placement.itertuples():
-        words = MEASURES[str(row.measure)][2]
-        if row.unplaced == 0:
-            notes.append(f"All {row.rows:,} {words} were placed in {area_set}.")
+    for row in frame.placement.to_dict("records"):
+        words = MEASURES[str(row["measure"])][2]
+        rows, placed, unplaced = int(row["rows"]), int(row["placed"]), int(row["unplaced"])
+        few = f"fewer than {min_count}"
+        if privacy.is_small(rows, min_count):
+            notes.append(f"{few.capitalize()} {words}: too few to say where.")
+        elif unplaced == 0:
+            notes.append(f"All {rows:,} {words} were placed in {area_set}.")
+        elif privacy.is_small(unplaced, min_count):
+            notes.append(
+                f"Nearly all {rows:,} {words} were placed in {area_set}; {few} could not be"
+                " placed (no coordinates or area name in the file, or a point or name outside"
+                " every area)."
+            )
+        elif privacy.is_small(placed, min_count):
+            notes.append(
+                f"{few.capitalize()} of {rows:,} {words} were placed in {area_set} (no"
+                " coordinates or area name in the file, or a point or name outside every area)."
+            )
         else:
             notes.append(
-                f"{row.placed:,} of {row.rows:,} {words} were placed in {area_set};"
-                f" {row.unplaced:,} could not be placed (no coordinates or area name in the"
+                f"{placed:,} of {rows:,} {words} were placed in {area_set};"
+                f" {unplaced:,} could not be placed (no coordinates or area name in the"
                 " file, or a point or name outside every area)."
             )
     return notes
@@ -112,7 +132,7 @@ def analyze_places(
         attribute=dict(attribute or {}),
         population_from=population_from,
     )
-    notes = [*frame.notes, *placement_notes(frame, area_set)]
+    notes = [*frame.notes, *placement_notes(frame, area_set, store.settings.privacy.min_count)]
     present = [m for m in MEASURES if m in frame.table.columns]
     has_pop = bool(np.nan_to_num(frame.table["population"].to_numpy(dtype=float)).sum() > 0)
     if not has_pop:
@@ -258,12 +278,16 @@ def public_tables(report: PlacesReport) -> dict[str, privacy.Suppressed]:
         # reader is given (measures overlap: crime holds violent and property crime), so a
         # complement is never taken from another measure's row (the data-quality table
         # publishes those).
-        out["placement"] = privacy.suppress_table(
+        placed = privacy.suppress_table(
             report.frame.placement.copy(),
             ["placed", "unplaced"],
             partition=["measure"],
             additive_rows=True,
         )
+        # A measure with a small total: its total is hidden too (and both its parts with it).
+        small = placed.table["rows"].map(privacy.is_small)
+        placed.table["rows"] = placed.table["rows"].astype("Float64").mask(small)
+        out["placement"] = placed
     return out
 
 
