@@ -39,6 +39,13 @@ def is_small(value: object, min_count: int = DEFAULT.min_count) -> bool:
     return 0 < v < min_count
 
 
+def count_text(n: float, min_count: int = DEFAULT.min_count) -> str:
+    """A count for a sentence: "fewer than 11" when it may not be published."""
+    if is_small(n, min_count):
+        return f"fewer than {min_count}"
+    return f"{int(n):,}"
+
+
 def _complement(
     hidden: np.ndarray, values: np.ndarray, lines: list[np.ndarray], min_count: int
 ) -> None:

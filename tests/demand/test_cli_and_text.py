@@ -16,7 +16,7 @@ from publicsafety.analysis.scope import ALL_EVENTS
 from publicsafety.cli import app
 from publicsafety.engine import open_store
 from publicsafety.ingest import ingest_file
-from publicsafety.privacy import published_small_counts
+from publicsafety.privacy import count_text, published_small_counts
 from publicsafety.taxonomy import classify
 from tests.conftest import real_data
 from tests.demand.real import load
@@ -63,7 +63,7 @@ def test_category_sentences_follow_the_privacy_rule() -> None:
     assert text.category_sentence(row("traffic", 4000, 0.4, None), 11).endswith(
         "officer time could not be measured for them."
     )
-    assert text.count(10, 11) == "fewer than 11" and text.count(11, 11) == "11"
+    assert count_text(10, 11) == "fewer than 11" and count_text(11, 11) == "11"
 
 
 COUNT_COLUMNS = (
@@ -141,3 +141,14 @@ def test_date_only_file_says_so_in_words() -> None:
     sentence = text.officer_time_sentence(measure_officer_time(store, "Sacramento"))
     assert sentence.startswith("Sacramento's file gives dates without times")
     store.close()
+
+
+def test_listing_and_codes_in_words() -> None:
+    assert text.listing(["7 stops"]) == "7 stops"
+    assert text.listing(["51,920 stops", "12,925 uses of force"]) == (
+        "51,920 stops and 12,925 uses of force"
+    )
+    assert text.listing(["a", "b", "c"]) == "a, b, and c"
+    assert text.in_words("over_limit") == "over limit"
+    assert text.in_words("co_response") == "co-response"
+    assert text.in_words("COMPLAINT OTHER") == "COMPLAINT OTHER"

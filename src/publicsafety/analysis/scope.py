@@ -24,7 +24,6 @@ from publicsafety.errors import ProfileError, StoreError
 CONVENTIONS_FILE = Path(__file__).with_name("demand_conventions.toml")
 
 # Denominators every share states (published figures differ mostly on this).
-DAYS_PER_YEAR = 365.25
 ALL_EVENTS = "all events"
 COMMUNITY_ONLY = "community-generated calls only"
 
@@ -146,6 +145,9 @@ def convention(city: str, section: str) -> dict[str, Any]:
             fix="see the comment at the top of the file for the keys",
         )
     return dict(found)
+
+
+DAYS_PER_YEAR = 365.25
 
 
 def per_year(days: int) -> float:

@@ -5,6 +5,8 @@ from 1 to min_count - 1 is never printed, only "fewer than min_count"."""
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,6 +32,26 @@ CATEGORY_WORDS = {
     "unmapped": "call types not yet mapped",
     "unclassified": "call types not yet classified",
 }
+
+
+# Codes a reader should not have to decode; other snake_case codes read with spaces.
+CODE_WORDS = {"co_response": "co-response", "non_emergency": "non-emergency"}
+_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def in_words(value: str) -> str:
+    """A snake_case code as a reader says it ("mental_health_welfare" -> "mental health
+    welfare"); any other text as it is."""
+    if _CODE.fullmatch(value):
+        return CODE_WORDS.get(value, value.replace("_", " "))
+    return value
+
+
+def listing(items: Sequence[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b, and c"."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])}, and {items[-1]}"
 
 
 def one_in(share: float) -> str:
@@ -66,13 +88,6 @@ def percent(share: float) -> str:
     if 0 < share < 0.005:
         return "less than 1%"
     return f"{share:.0%}"
-
-
-def count(n: float, min_count: int) -> str:
-    """A count for print: 'fewer than 11' when it may not be published."""
-    if is_small(n, min_count):
-        return f"fewer than {min_count}"
-    return f"{int(n):,}"
 
 
 # How an outcome reads after a percentage ("59% ended in a report").

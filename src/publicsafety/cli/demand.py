@@ -28,7 +28,7 @@ from publicsafety.cli.analyze import analyze_app
 from publicsafety.cli.common import DEFAULT_WS, CityOpt, JsonOpt, WorkspaceOpt, emit_json
 from publicsafety.engine import Store, open_store
 from publicsafety.errors import InputError, StoreError
-from publicsafety.privacy import Suppressed
+from publicsafety.privacy import Suppressed, count_text
 from publicsafety.report.charts import bar_chart, line_chart, write_svg
 from publicsafety.report.export import publish, write_table
 
@@ -162,7 +162,7 @@ def _charts(public: Mapping[str, pd.DataFrame], folder: Path, source: str) -> li
     ):
         if cat[value].notna().any():
             svg = bar_chart(
-                cat.assign(category=cat["category"].str.replace("_", " ")),
+                cat.assign(category=cat["category"].map(text.in_words)),
                 category="category",
                 value=value,
                 title=f"{title} by category",
@@ -243,7 +243,7 @@ def write_outputs(report: DemandReport, folder: Path, min_count: int) -> list[Pa
     written += _charts(public, folder, source)
     lines = sentences(report, public, min_count)
     rules = report.officer_time.table[["rule", "what_happens"]].copy()
-    rules["calls"] = [text.count(n, min_count) for n in report.officer_time.table["calls"]]
+    rules["calls"] = [count_text(n, min_count) for n in report.officer_time.table["calls"]]
     md = [
         f"# Service demand: {report.scope.describe()}",
         "",
@@ -258,7 +258,7 @@ def write_outputs(report: DemandReport, folder: Path, min_count: int) -> list[Pa
         "| rule | calls | what happens |",
         "|---|---|---|",
         *[
-            f"| {str(r.rule).replace('_', ' ')} | {r.calls} | {r.what_happens} |"
+            f"| {text.in_words(str(r.rule))} | {r.calls} | {r.what_happens} |"
             for r in rules.itertuples()
         ],
         "",

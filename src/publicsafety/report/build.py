@@ -21,11 +21,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from publicsafety import __version__
-from publicsafety.analysis.text import count as count_text
+from publicsafety.analysis.text import in_words, listing
 from publicsafety.documents.render import TEMPLATES as DOC_TEMPLATES
 from publicsafety.documents.render import html_to_pdf
 from publicsafety.engine import open_store
 from publicsafety.errors import StoreError
+from publicsafety.privacy import count_text
 from publicsafety.report.quality import Quality, city_quality
 from publicsafety.report.sections import Section, is_count_column, read_sections
 
@@ -48,8 +49,6 @@ class Report:
     made: str = field(default_factory=lambda: date.today().isoformat())
 
 
-# Codes a reader should not have to decode; other snake_case codes read with spaces.
-VALUE_WORDS = {"co_response": "co-response", "non_emergency": "non-emergency"}
 HEADER_WORDS = {
     "rate": "rate per 1,000",
     "rate_low": "rate per 1,000, low",
@@ -59,7 +58,6 @@ HEADER_WORDS = {
     "police_change_pct": "police change %",
     "sworn_fte": "sworn officers (FTE)",
 }
-_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
 
 
 def header(column: str) -> str:
@@ -79,9 +77,7 @@ def cell(value: Any, column: str) -> str:
     try:
         number = float(text)
     except ValueError:
-        if _CODE.fullmatch(text):
-            return VALUE_WORDS.get(text, text.replace("_", " "))
-        return text
+        return in_words(text)
     low = column.lower()
     if "year" in low and number.is_integer():
         return str(int(number))
@@ -173,12 +169,12 @@ def code_spans(text: str) -> Markup:
 def render_html(report: Report) -> str:
     css = (DOC_TEMPLATES / "print.css").read_text(encoding="utf-8")
     css += (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    headline = [
-        (label, count_text(report.quality.rows.get(table, 0), report.min_count))
+    headline = listing([
+        f"{count_text(report.quality.rows.get(table, 0), report.min_count)} {label}"
         for table, label in (("calls", "calls for service"), ("stops", "stops"),
                              ("incidents", "reported crimes"), ("force", "uses of force"))
         if report.quality.rows.get(table)
-    ]  # fmt: skip
+    ])  # fmt: skip
     return (
         _env()
         .get_template("report.html")

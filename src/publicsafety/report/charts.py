@@ -115,7 +115,7 @@ def bar_chart(
     left out of the bars and labelled 'suppressed'."""
     data = df[[category, value]].copy()
     # The printed value gets a column of its own: a category column may be called "label".
-    text = "__shown" if category != "__shown" else "__shown_value"
+    text = "__shown"
     data[text] = data[value].map(
         lambda v: "suppressed" if pd.isna(v) else format(float(v), value_format)
     )

@@ -22,6 +22,7 @@ from publicsafety.analysis.scope import (
     per_year,
     require_calls,
 )
+from publicsafety.analysis.text import in_words
 from publicsafety.engine import Store
 from publicsafety.errors import StoreError
 
@@ -174,7 +175,7 @@ def cost_sentences(df: pd.DataFrame, cost: OfficerCost, city: str) -> list[str]:
     out = [f"{city}: an officer-hour costs ${cost.hourly:,.2f}. {_basis(cost)}"]
     for row in df.dropna(subset=["cost_per_year"]).head(3).to_dict("records"):
         out.append(
-            f"{str(row['category']).replace('_', ' ').capitalize()} calls take about "
+            f"{in_words(str(row['category'])).capitalize()} calls take about "
             f"{row['officer_hours_per_year']:,.0f} officer-hours a year, costing about "
             f"${row['cost_per_year']:,.0f} ({row['share_of_cost']:.0%} of the officer time "
             f"on calls; ${row['cost_per_call']:,.0f} for each call with a recorded officer time)."
@@ -186,9 +187,8 @@ def _basis(cost: OfficerCost) -> str:
     """What the hourly cost rests on, as a sentence."""
     if cost.police_budget is None or not cost.sworn_fte or not cost.hours_per_officer:
         return f"Source: {cost.source}."
-    where = cost.budget
     return (
         f"That is the police budget of ${cost.police_budget:,.0f} spread over "
         f"{cost.sworn_fte:,.1f} sworn positions at {cost.hours_per_officer:,.0f} paid hours a year"
-        + (f" ({where})." if where else ".")
+        + (f" ({cost.budget})." if cost.budget else ".")
     )

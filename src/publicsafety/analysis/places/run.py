@@ -77,31 +77,31 @@ def placement_notes(
     """How many events of each measure were placed, in words a report can print: a count from
     1 to min_count - 1 reads "fewer than min_count", and the other count of its row is then
     not given either (the total minus it would tell)."""
+    why = "(no coordinates or area name in the file, or a point or name outside every area)"
     notes = []
     for row in frame.placement.to_dict("records"):
         words = MEASURES[str(row["measure"])][2]
         rows, placed, unplaced = int(row["rows"]), int(row["placed"]), int(row["unplaced"])
-        few = f"fewer than {min_count}"
         if privacy.is_small(rows, min_count):
-            notes.append(f"{few.capitalize()} {words}: too few to say where.")
+            notes.append(
+                f"{privacy.count_text(rows, min_count).capitalize()} {words}: too few to say where."
+            )
         elif unplaced == 0:
             notes.append(f"All {rows:,} {words} were placed in {area_set}.")
         elif privacy.is_small(unplaced, min_count):
             notes.append(
-                f"Nearly all {rows:,} {words} were placed in {area_set}; {few} could not be"
-                " placed (no coordinates or area name in the file, or a point or name outside"
-                " every area)."
+                f"Nearly all {rows:,} {words} were placed in {area_set};"
+                f" {privacy.count_text(unplaced, min_count)} could not be placed {why}."
             )
         elif privacy.is_small(placed, min_count):
             notes.append(
-                f"{few.capitalize()} of {rows:,} {words} were placed in {area_set} (no"
-                " coordinates or area name in the file, or a point or name outside every area)."
+                f"{privacy.count_text(placed, min_count).capitalize()} of {rows:,} {words} were placed"
+                f" in {area_set} {why}."
             )
         else:
             notes.append(
                 f"{placed:,} of {rows:,} {words} were placed in {area_set};"
-                f" {unplaced:,} could not be placed (no coordinates or area name in the"
-                " file, or a point or name outside every area)."
+                f" {unplaced:,} could not be placed {why}."
             )
     return notes
 
